@@ -1,0 +1,184 @@
+"""Running a grpc.aio server the same way in every service.
+
+Health (grpc.health.v1) says NOT_SERVING until start-up work (migrations) is done and again while
+shutting down; server reflection is on so that `grpcurl -plaintext host:port list` works.
+Interceptors put the request id and the caller's identity into contextvars and log one event per
+call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1._async import HealthServicer
+from grpc_reflection.v1alpha import reflection
+
+from kit.context import REQUEST_ID_HEADER, identity_var, new_request_id, request_id_var
+from kit.errors import build_status
+from kit.identity import METADATA_KEY, InvalidTokenError, verify_token
+from kit.logs import get_logger
+
+PUBLIC_METHOD_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
+
+log = get_logger("grpc")
+
+
+def _metadata(details: grpc.HandlerCallDetails, key: str) -> str | None:
+    for k, v in details.invocation_metadata or ():  # type: ignore[attr-defined]
+        if k == key:
+            return str(v)
+    return None
+
+
+def _wrap_unary(
+    handler: grpc.RpcMethodHandler,
+    behaviour: Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]],
+) -> grpc.RpcMethodHandler:
+    if handler.unary_unary is None:
+        return handler
+    return grpc.unary_unary_rpc_method_handler(
+        behaviour(handler.unary_unary),
+        request_deserializer=handler.request_deserializer,
+        response_serializer=handler.response_serializer,
+    )
+
+
+class RequestContextInterceptor(grpc.aio.ServerInterceptor):
+    """Takes the request id from metadata (or makes one) and logs one event per call."""
+
+    async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
+        request_id_var.set(_metadata(details, REQUEST_ID_HEADER) or new_request_id())
+        handler = await continuation(details)
+        if handler is None:
+            return None
+        method: str = details.method  # type: ignore[attr-defined]
+
+        def behaviour(inner: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+            async def logged(request: Any, context: grpc.aio.ServicerContext) -> Any:  # type: ignore[type-arg]
+                started = time.perf_counter()
+                status = "OK"
+                try:
+                    return await inner(request, context)
+                except asyncio.CancelledError:
+                    status = "CANCELLED"
+                    raise
+                except BaseException:
+                    code = context.code()
+                    status = code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"
+                    raise
+                finally:
+                    log.info(
+                        "rpc",
+                        method=method,
+                        status=status,
+                        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                    )
+
+            return logged
+
+        return _wrap_unary(handler, behaviour)
+
+
+class AuthInterceptor(grpc.aio.ServerInterceptor):
+    """Refuses calls without a valid identity token (UNAUTHENTICATED); health and reflection are open."""
+
+    def __init__(self, secret: str, domain: str) -> None:
+        self._secret = secret
+        self._domain = domain
+
+    async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
+        method: str = details.method  # type: ignore[attr-defined]
+        if method.startswith(PUBLIC_METHOD_PREFIXES):
+            return await continuation(details)
+        header = _metadata(details, METADATA_KEY) or ""
+        scheme, _, token = header.partition(" ")
+        try:
+            if scheme.lower() != "bearer" or not token:
+                raise InvalidTokenError("no bearer token")
+            identity_var.set(verify_token(self._secret, token))
+        except InvalidTokenError:
+            handler = await continuation(details)
+            status = build_status(
+                grpc.StatusCode.UNAUTHENTICATED,
+                "A valid identity token is required",
+                reason="UNAUTHENTICATED",
+                domain=self._domain,
+            )
+
+            def refuse(_: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+                async def refused(request: Any, context: grpc.aio.ServicerContext) -> Any:  # type: ignore[type-arg]
+                    await context.abort_with_status(status)
+
+                return refused
+
+            return _wrap_unary(handler, refuse) if handler is not None else None
+        return await continuation(details)
+
+
+class GrpcServer:
+    """A grpc.aio server with health, reflection, interceptors and graceful shutdown."""
+
+    def __init__(
+        self,
+        *,
+        port: int,
+        host: str = "127.0.0.1",
+        service_names: Sequence[str],
+        interceptors: Sequence[grpc.aio.ServerInterceptor] = (),
+        grace_s: float = 10.0,
+    ) -> None:
+        self.server = grpc.aio.server(interceptors=list(interceptors))
+        self.health = HealthServicer()
+        self.service_names = list(service_names)
+        self.grace_s = grace_s
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        reflection.enable_server_reflection(
+            [
+                *self.service_names,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                reflection.SERVICE_NAME,
+            ],
+            self.server,
+        )
+        self.port = self.server.add_insecure_port(f"{host}:{port}")
+
+    async def start(self, startup: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Starts listening NOT_SERVING, runs start-up work, then reports SERVING."""
+        for name in ["", *self.service_names]:
+            await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+        await self.server.start()
+        if startup is not None:
+            await startup()
+        for name in ["", *self.service_names]:
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+
+    async def stop(self) -> None:
+        """Reports NOT_SERVING, refuses new calls and lets calls in flight finish within the grace."""
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(self.grace_s)
+
+
+async def run_until_signalled(
+    server: GrpcServer,
+    startup: Callable[[], Awaitable[None]] | None,
+    shutdown: Callable[[], Awaitable[None]] | None,
+) -> None:
+    """Serves until SIGTERM or SIGINT, then shuts down gracefully and runs `shutdown`."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await server.start(startup)
+    log.info("serving", port=server.port)
+    await stop.wait()
+    log.info("shutting down", grace_s=server.grace_s)
+    await server.stop()
+    if shutdown is not None:
+        await shutdown()
+    log.info("stopped")

@@ -1,0 +1,70 @@
+from acme.refund.v1 import refund_pb2 as _refund_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CreateRefundRequest(_message.Message):
+    __slots__ = ("refund", "request_id")
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    refund: _refund_pb2.Refund
+    request_id: str
+    def __init__(self, refund: _Optional[_Union[_refund_pb2.Refund, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CreateRefundResponse(_message.Message):
+    __slots__ = ("refund",)
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    refund: _refund_pb2.Refund
+    def __init__(self, refund: _Optional[_Union[_refund_pb2.Refund, _Mapping]] = ...) -> None: ...
+
+class GetRefundRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetRefundResponse(_message.Message):
+    __slots__ = ("refund",)
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    refund: _refund_pb2.Refund
+    def __init__(self, refund: _Optional[_Union[_refund_pb2.Refund, _Mapping]] = ...) -> None: ...
+
+class ListRefundsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "case", "order_id", "statuses")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    CASE_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    case: str
+    order_id: str
+    statuses: _containers.RepeatedScalarFieldContainer[_refund_pb2.RefundStatus]
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., case: _Optional[str] = ..., order_id: _Optional[str] = ..., statuses: _Optional[_Iterable[_Union[_refund_pb2.RefundStatus, str]]] = ...) -> None: ...
+
+class ListRefundsResponse(_message.Message):
+    __slots__ = ("refunds", "next_page_token")
+    REFUNDS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    refunds: _containers.RepeatedCompositeFieldContainer[_refund_pb2.Refund]
+    next_page_token: str
+    def __init__(self, refunds: _Optional[_Iterable[_Union[_refund_pb2.Refund, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class QuoteRefundRequest(_message.Message):
+    __slots__ = ("order_id",)
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    def __init__(self, order_id: _Optional[str] = ...) -> None: ...
+
+class QuoteRefundResponse(_message.Message):
+    __slots__ = ("lines", "currency_code")
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_CODE_FIELD_NUMBER: _ClassVar[int]
+    lines: _containers.RepeatedCompositeFieldContainer[_refund_pb2.RefundableLine]
+    currency_code: str
+    def __init__(self, lines: _Optional[_Iterable[_Union[_refund_pb2.RefundableLine, _Mapping]]] = ..., currency_code: _Optional[str] = ...) -> None: ...
