@@ -57,3 +57,58 @@ gen: $(VENV)/.installed ## Generate Python code (with type stubs) from protos/ i
 gen-check: gen ## Fail when the committed generated code is stale
 	@git diff --exit-code --stat -- $(GEN) || { echo "Generated code is stale: run 'make gen' and commit it."; exit 1; }
 	@test -z "$$(git status --porcelain -- $(GEN))" || { git status --porcelain -- $(GEN); echo "Generated code is stale: run 'make gen' and commit it."; exit 1; }
+
+# --- checks and tests ---------------------------------------------------------------------------
+
+PY_PACKAGES := kit launcher shop_stub support_svc refund_svc bff tests
+
+.PHONY: lint
+lint: $(VENV)/.installed ## ruff, ruff format, mypy (strict), buf lint and buf format
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(wildcard $(PY_PACKAGES))
+	$(BIN)/buf lint
+	$(BIN)/buf format --diff --exit-code
+
+.PHONY: test-py
+test-py: $(VENV)/.installed redis-up ## pytest: unit and integration tests, with coverage
+	$(BIN)/pytest -q -p no:cacheprovider --cov --cov-report=term --cov-fail-under=85
+
+.PHONY: test-frontend
+test-frontend: npm ## The frontend's type check and Vitest tests
+	cd frontend && npm run typecheck && npm test
+
+.PHONY: build-frontend
+build-frontend: npm ## Build the UI into frontend/dist (the BFF serves it)
+	cd frontend && npm run build
+
+.PHONY: test-e2e
+test-e2e: $(VENV)/.installed npm build-frontend redis-up ## Playwright in headless Chromium against the whole system
+	./scripts/e2e.sh
+
+.PHONY: redis-up
+redis-up: ## Make sure a Redis answers on 127.0.0.1:6379 (starts one if not)
+	@./scripts/redis-up.sh
+
+.PHONY: test
+test: ## Every check and test: generated code, lint, pytest, frontend, end to end
+	$(MAKE) gen-check
+	$(MAKE) lint
+	$(MAKE) test-py
+	$(MAKE) test-frontend
+	$(MAKE) test-e2e
+	@echo "make test: all checks passed"
+
+# --- running ------------------------------------------------------------------------------------
+
+.PHONY: run
+run: $(VENV)/.installed npm build-frontend ## Start the whole system with demo data at http://localhost:8000/
+	$(PY) -m launcher run
+
+.PHONY: token
+token: $(VENV)/.installed ## Mint an identity token for grpcurl (ROLE=agent SUBJECT=agt_2001)
+	@$(PY) -m launcher token --role $${ROLE:-agent} --subject $${SUBJECT:-agt_2001}
+
+.PHONY: clean
+clean: ## Remove runtime state (.run/): databases, logs, the dev identity secret
+	rm -rf .run

@@ -48,6 +48,11 @@ async def migrate(conn: aiosqlite.Connection, migrations: Sequence[str]) -> int:
         if version <= current:
             continue
         # executescript commits any open transaction first; wrap the script so it is all-or-nothing.
-        await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+        try:
+            await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
         current = version
     return current

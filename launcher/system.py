@@ -1,0 +1,231 @@
+"""The processes of the system, started in dependency order, watched, and stopped cleanly.
+
+Each process is `python -m <package>` configured only by environment variables, as in production
+(see the README's production layout). A process that dies unexpectedly is restarted with a
+backoff; Ctrl-C or SIGTERM stops every process with SIGTERM, so each shuts down gracefully.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_PORTS = {"support": 50051, "refund": 50052, "shop": 50053, "bff": 8000}
+START_TIMEOUT_S = 60.0
+MAX_RESTARTS = 5
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Layout:
+    """Where everything listens and keeps its files."""
+
+    data_dir: Path
+    ports: dict[str, int]
+    redis_url: str
+    identity_secret: str
+    static_dir: Path = REPO / "frontend" / "dist"
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def bff_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['bff']}"
+
+    def addr(self, name: str) -> str:
+        return f"127.0.0.1:{self.ports[name]}"
+
+    def env_for(self, name: str) -> dict[str, str]:
+        env = {
+            **os.environ,
+            "ACME_IDENTITY_SECRET": self.identity_secret,
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
+        if name == "shop":
+            env["SHOP_PORT"] = str(self.ports["shop"])
+        elif name == "support":
+            env |= {
+                "SUPPORT_PORT": str(self.ports["support"]),
+                "SUPPORT_DB_PATH": str(self.data_dir / "support.db"),
+                "SUPPORT_SHOP_ADDR": self.addr("shop"),
+                "SUPPORT_REFUND_ADDR": self.addr("refund"),
+            }
+        elif name == "refund":
+            env |= {
+                "REFUND_PORT": str(self.ports["refund"]),
+                "REFUND_DB_PATH": str(self.data_dir / "refund.db"),
+                "REFUND_SHOP_ADDR": self.addr("shop"),
+                "REFUND_SUPPORT_ADDR": self.addr("support"),
+            }
+        elif name == "bff":
+            env |= {
+                "BFF_PORT": str(self.ports["bff"]),
+                "BFF_SUPPORT_ADDR": self.addr("support"),
+                "BFF_REFUND_ADDR": self.addr("refund"),
+                "BFF_SHOP_ADDR": self.addr("shop"),
+                "BFF_REDIS_URL": self.redis_url,
+                "BFF_STATIC_DIR": str(self.static_dir),
+            }
+        return env
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "bff_url": self.bff_url,
+                "ports": self.ports,
+                "data_dir": str(self.data_dir),
+                "redis_url": self.redis_url,
+            },
+            indent=2,
+        )
+
+
+# Start order: the shop first (everyone reads orders), then the services, then the BFF.
+PROCESSES: dict[str, str] = {
+    "shop": "shop_stub",
+    "support": "support_svc",
+    "refund": "refund_svc",
+    "bff": "bff",
+}
+
+
+async def grpc_serving(addr: str) -> bool:
+    try:
+        async with grpc.aio.insecure_channel(addr) as channel:
+            stub = health_pb2_grpc.HealthStub(channel)
+            reply = await stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1.0)
+            return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+    except grpc.aio.AioRpcError:
+        return False
+
+
+async def http_ready(url: str) -> bool:
+    host, _, port = url.removeprefix("http://").partition(":")
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 1.0)
+    except (OSError, TimeoutError):
+        return False
+    try:
+        writer.write(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), 2.0)
+        return b" 200 " in status_line
+    except (OSError, TimeoutError):
+        return False
+    finally:
+        writer.close()
+
+
+class Supervisor:
+    """Starts the processes, restarts one that dies, and stops them all on request."""
+
+    def __init__(self, layout: Layout, echo: Callable[[str, str], None] | None = None) -> None:
+        self.layout = layout
+        self.echo = echo or (lambda name, line: print(f"[{name:>7}] {line}", flush=True))
+        self.procs: dict[str, asyncio.subprocess.Process] = {}
+        self._pumps: list[asyncio.Task[None]] = []
+        self._stopping = False
+        self.restarts: dict[str, int] = dict.fromkeys(PROCESSES, 0)
+        self.log_dir = layout.data_dir / "logs"
+
+    async def _spawn(self, name: str) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            PROCESSES[name],
+            cwd=REPO,
+            env=self.layout.env_for(name),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C in the terminal reaches us only; we stop children ourselves
+        )
+        self.procs[name] = proc
+        self._pumps.append(asyncio.create_task(self._pump(name, proc)))
+
+    async def _pump(self, name: str, proc: asyncio.subprocess.Process) -> None:
+        assert proc.stdout is not None
+        with (self.log_dir / f"{name}.log").open("ab") as log:
+            async for raw in proc.stdout:
+                log.write(raw)
+                log.flush()
+                self.echo(name, raw.decode(errors="replace").rstrip())
+
+    async def _wait_ready(self, name: str) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            proc = self.procs[name]
+            if proc.returncode is not None:
+                raise RuntimeError(f"{name} exited with {proc.returncode} while starting; see {self.log_dir}")
+            ready = (
+                await http_ready(self.layout.bff_url)
+                if name == "bff"
+                else await grpc_serving(self.layout.addr(name))
+            )
+            if ready:
+                return
+            await asyncio.sleep(0.2)
+        raise RuntimeError(f"{name} did not become ready within {START_TIMEOUT_S:.0f} s; see {self.log_dir}")
+
+    async def start(self) -> None:
+        self.layout.data_dir.mkdir(parents=True, exist_ok=True)
+        for name in PROCESSES:
+            await self._spawn(name)
+            await self._wait_ready(name)
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Restarts a process that exits on its own, with a backoff, until `stop` is set."""
+        while not stop.is_set():
+            for name, proc in list(self.procs.items()):
+                if proc.returncode is None or self._stopping:
+                    continue
+                if self.restarts[name] >= MAX_RESTARTS:
+                    self.echo("system", f"{name} keeps failing; giving up. Logs: {self.log_dir}/{name}.log")
+                    stop.set()
+                    break
+                self.restarts[name] += 1
+                delay = min(2 ** self.restarts[name] / 4, 8.0)
+                self.echo("system", f"{name} exited with {proc.returncode}; restarting in {delay:.1f} s")
+                await asyncio.sleep(delay)
+                await self._spawn(name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.5)
+
+    async def stop(self, grace_s: float = 15.0) -> None:
+        """SIGTERM to every process in reverse order, SIGKILL to any still running after the grace."""
+        self._stopping = True
+        for name in reversed(list(self.procs)):
+            proc = self.procs[name]
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.wait_for(proc.wait(), grace_s)
+                except TimeoutError:
+                    self.echo("system", f"{name} did not stop within {grace_s:.0f} s; killing it")
+                    proc.kill()
+                    await proc.wait()
+        for pump in self._pumps:
+            pump.cancel()
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(48)

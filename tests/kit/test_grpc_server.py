@@ -1,0 +1,110 @@
+"""The shared server plumbing against a real grpc.aio server on loopback."""
+
+from collections.abc import AsyncIterator
+
+import grpc
+import pytest
+from acme.support.v1 import case_pb2, case_service_pb2, case_service_pb2_grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from kit.context import current_identity, request_id_var
+from kit.errors import FieldViolation, PreconditionViolation, RichError, build_status
+from kit.grpc_server import AuthInterceptor, GrpcServer, RequestContextInterceptor
+from kit.identity import Identity, Role, bearer_metadata, mint_token
+
+SECRET = "k" * 40
+
+
+class EchoCases(case_service_pb2_grpc.CaseServiceServicer):
+    """Echoes the caller's identity and request id; refuses ListCases with rich details."""
+
+    async def GetCase(self, request, context):  # type: ignore[no-untyped-def]
+        who = current_identity()
+        subject = f"{who.subject}|{who.role.value}|{request_id_var.get()}"
+        return case_service_pb2.GetCaseResponse(case=case_pb2.Case(name=request.name, subject=subject))
+
+    async def ListCases(self, request, context):  # type: ignore[no-untyped-def]
+        await context.abort_with_status(
+            build_status(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                "bad page",
+                reason="INVALID_PAGE",
+                domain="test.acme",
+                metadata={"k": "v"},
+                field_violations=[FieldViolation("page_size", "must not be negative")],
+                precondition_violations=[PreconditionViolation("STATUS", "cases/1", "closed")],
+            )
+        )
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[GrpcServer]:
+    srv = GrpcServer(
+        port=0,
+        service_names=["acme.support.v1.CaseService"],
+        interceptors=[RequestContextInterceptor(), AuthInterceptor(SECRET, "test.acme")],
+        grace_s=1,
+    )
+    case_service_pb2_grpc.add_CaseServiceServicer_to_server(EchoCases(), srv.server)  # type: ignore[abstract]
+    await srv.start()
+    yield srv
+    await srv.stop()
+
+
+async def test_identity_and_request_id_reach_the_handler(server: GrpcServer) -> None:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        stub = case_service_pb2_grpc.CaseServiceStub(channel)
+        metadata = (*bearer_metadata(SECRET, Identity("cus_1", Role.CUSTOMER)), ("x-request-id", "rid-7"))
+        reply = await stub.GetCase(case_service_pb2.GetCaseRequest(name="cases/1"), metadata=metadata)
+    assert reply.case.subject == "cus_1|customer|rid-7"
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        (),
+        (("authorization", "Bearer not-a-token"),),
+        (("authorization", f"Bearer {mint_token('f' * 40, Identity('cus_1', Role.CUSTOMER))}"),),
+        (("authorization", f"Bearer {mint_token(SECRET, Identity('cus_1', Role.CUSTOMER), now=1000.0)}"),),
+        (("authorization", mint_token(SECRET, Identity("cus_1", Role.CUSTOMER))),),
+    ],
+    ids=["missing", "garbage", "forged", "expired", "no-scheme"],
+)
+async def test_calls_without_a_valid_token_are_unauthenticated(
+    server: GrpcServer, metadata: tuple[tuple[str, str], ...]
+) -> None:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        stub = case_service_pb2_grpc.CaseServiceStub(channel)
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub.GetCase(case_service_pb2.GetCaseRequest(name="cases/1"), metadata=metadata)
+    error = RichError.from_rpc_error(err.value)
+    assert error.code == grpc.StatusCode.UNAUTHENTICATED
+    assert error.reason == "UNAUTHENTICATED"
+
+
+async def test_rich_error_details_survive_the_wire(server: GrpcServer) -> None:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        stub = case_service_pb2_grpc.CaseServiceStub(channel)
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub.ListCases(
+                case_service_pb2.ListCasesRequest(),
+                metadata=bearer_metadata(SECRET, Identity("agt_1", Role.AGENT)),
+            )
+    error = RichError.from_rpc_error(err.value)
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert (error.reason, error.domain, dict(error.metadata)) == ("INVALID_PAGE", "test.acme", {"k": "v"})
+    assert error.field_violations == (FieldViolation("page_size", "must not be negative"),)
+    assert error.precondition_violations == (PreconditionViolation("STATUS", "cases/1", "closed"),)
+
+
+async def test_health_is_open_and_serving_after_start_then_not_serving_on_shutdown(
+    server: GrpcServer,
+) -> None:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        for name in ("", "acme.support.v1.CaseService"):
+            reply = await health.Check(health_pb2.HealthCheckRequest(service=name))
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+        await server.health.enter_graceful_shutdown()
+        reply = await health.Check(health_pb2.HealthCheckRequest(service=""))
+        assert reply.status == health_pb2.HealthCheckResponse.NOT_SERVING
