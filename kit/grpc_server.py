@@ -18,6 +18,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
+from prometheus_client import Counter, Histogram, start_http_server
 
 from kit.context import REQUEST_ID_HEADER, identity_var, new_request_id, request_id_var
 from kit.errors import build_status
@@ -27,6 +28,16 @@ from kit.logs import get_logger
 PUBLIC_METHOD_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 
 log = get_logger("grpc")
+
+RPC_REQUESTS = Counter(
+    "grpc_server_requests_total", "gRPC calls handled, by method and status", ["method", "status"]
+)
+RPC_LATENCY = Histogram(
+    "grpc_server_request_duration_seconds",
+    "gRPC call latency, by method",
+    ["method"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
 
 
 def _metadata(details: grpc.HandlerCallDetails, key: str) -> str | None:
@@ -50,7 +61,7 @@ def _wrap_unary(
 
 
 class RequestContextInterceptor(grpc.aio.ServerInterceptor):
-    """Takes the request id from metadata (or makes one) and logs one event per call."""
+    """Takes the request id from metadata (or makes one), logs one event and counts each call."""
 
     async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
         request_id_var.set(_metadata(details, REQUEST_ID_HEADER) or new_request_id())
@@ -73,12 +84,10 @@ class RequestContextInterceptor(grpc.aio.ServerInterceptor):
                     status = code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"
                     raise
                 finally:
-                    log.info(
-                        "rpc",
-                        method=method,
-                        status=status,
-                        duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                    )
+                    elapsed = time.perf_counter() - started
+                    RPC_REQUESTS.labels(method, status).inc()
+                    RPC_LATENCY.labels(method).observe(elapsed)
+                    log.info("rpc", method=method, status=status, duration_ms=round(elapsed * 1000, 2))
 
             return logged
 
@@ -132,11 +141,13 @@ class GrpcServer:
         service_names: Sequence[str],
         interceptors: Sequence[grpc.aio.ServerInterceptor] = (),
         grace_s: float = 10.0,
+        metrics_port: int | None = None,
     ) -> None:
         self.server = grpc.aio.server(interceptors=list(interceptors))
         self.health = HealthServicer()
         self.service_names = list(service_names)
         self.grace_s = grace_s
+        self.metrics_port = metrics_port
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(
             [
@@ -153,6 +164,9 @@ class GrpcServer:
         for name in ["", *self.service_names]:
             await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
         await self.server.start()
+        if self.metrics_port is not None:
+            # Prometheus scrapes this plain-HTTP port (a thread of prometheus-client's own).
+            start_http_server(self.metrics_port, addr="127.0.0.1")
         if startup is not None:
             await startup()
         for name in ["", *self.service_names]:

@@ -108,3 +108,26 @@ async def test_health_is_open_and_serving_after_start_then_not_serving_on_shutdo
         await server.health.enter_graceful_shutdown()
         reply = await health.Check(health_pb2.HealthCheckRequest(service=""))
         assert reply.status == health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+async def test_metrics_count_calls_by_method_and_status(server: GrpcServer) -> None:
+    from prometheus_client import REGISTRY
+
+    method = "/acme.support.v1.CaseService/GetCase"
+
+    def count(status: str) -> float:
+        return (
+            REGISTRY.get_sample_value("grpc_server_requests_total", {"method": method, "status": status})
+            or 0.0
+        )
+
+    ok_before, refused_before = count("OK"), count("UNAUTHENTICATED")
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        stub = case_service_pb2_grpc.CaseServiceStub(channel)
+        metadata = bearer_metadata(SECRET, Identity("cus_1", Role.CUSTOMER))
+        await stub.GetCase(case_service_pb2.GetCaseRequest(name="cases/1"), metadata=metadata)
+        await stub.GetCase(case_service_pb2.GetCaseRequest(name="cases/2"), metadata=metadata)
+        with pytest.raises(grpc.aio.AioRpcError):
+            await stub.GetCase(case_service_pb2.GetCaseRequest(name="cases/3"))
+    assert count("OK") == ok_before + 2
+    assert count("UNAUTHENTICATED") == refused_before + 1
