@@ -1,0 +1,79 @@
+import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
+import { useSession } from './api';
+import type { Role } from './api/types';
+import { Layout } from './Layout';
+import { homePath } from './lib/routes';
+import { Alert, Button, Loading, Page } from './components';
+import { SignInPage } from './pages/SignInPage';
+import { OrdersPage } from './pages/OrdersPage';
+import { OpenCasePage } from './pages/OpenCasePage';
+import { MyCasesPage } from './pages/MyCasesPage';
+import { CustomerCasePage } from './pages/CustomerCasePage';
+import { QueuePage } from './pages/QueuePage';
+import { AgentCasePage } from './pages/AgentCasePage';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+/** Waits for the session; sends people who are not signed in to the sign-in page. */
+function RequireAuth() {
+  const session = useSession();
+  const location = useLocation();
+  if (session.isPending) return <Loading>Checking your sign-in…</Loading>;
+  if (session.isError) {
+    return (
+      <Page title="We could not load the app">
+        <Alert tone="error" title="Something went wrong">
+          <p>We could not reach our service. Check your connection and try again.</p>
+          <Button variant="secondary" onClick={() => void session.refetch()}>
+            Try again
+          </Button>
+        </Alert>
+      </Page>
+    );
+  }
+  if (!session.data) {
+    const from = location.pathname + location.search;
+    return <Navigate to="/sign-in" replace state={from !== '/' ? { from } : undefined} />;
+  }
+  return <Outlet />;
+}
+
+function RequireRole({ roles }: { roles: Role[] }) {
+  const { data: user } = useSession();
+  if (!user) return null;
+  if (!roles.includes(user.role)) return <Navigate to={homePath(user.role)} replace />;
+  return <Outlet />;
+}
+
+function Home() {
+  const { data: user } = useSession();
+  return user ? <Navigate to={homePath(user.role)} replace /> : null;
+}
+
+function CaseRoute() {
+  const { data: user } = useSession();
+  if (!user) return null;
+  return user.role === 'customer' ? <CustomerCasePage /> : <AgentCasePage />;
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route path="sign-in" element={<SignInPage />} />
+        <Route element={<RequireAuth />}>
+          <Route index element={<Home />} />
+          <Route element={<RequireRole roles={['customer']} />}>
+            <Route path="orders" element={<OrdersPage />} />
+            <Route path="orders/:orderId/new-case" element={<OpenCasePage />} />
+            <Route path="cases" element={<MyCasesPage />} />
+          </Route>
+          <Route path="cases/:caseId" element={<CaseRoute />} />
+          <Route element={<RequireRole roles={['agent', 'lead']} />}>
+            <Route path="queue" element={<QueuePage />} />
+          </Route>
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}

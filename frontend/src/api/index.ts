@@ -1,0 +1,4 @@
+export * from './client';
+export * from './endpoints';
+export * from './queries';
+export type * from './types';

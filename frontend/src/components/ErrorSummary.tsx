@@ -1,0 +1,41 @@
+import { forwardRef } from 'react';
+import { Alert } from './Alert';
+
+export interface SummaryItem {
+  /** The id of the control to focus, or none for an error that belongs to no field. */
+  fieldId?: string | undefined;
+  message: string;
+}
+
+/** A list of what is wrong at the top of a form; each item links to its field. */
+export const ErrorSummary = forwardRef<HTMLDivElement, { title?: string; items: SummaryItem[] }>(
+  function ErrorSummary({ title = 'There is a problem', items }, ref) {
+    if (items.length === 0) return null;
+    return (
+      <Alert ref={ref} tone="error" title={title} focusable className="error-summary">
+        <ul className="error-summary__list">
+          {items.map((item, index) => (
+            <li key={`${item.fieldId ?? 'form'}-${index}`}>
+              {item.fieldId ? (
+                <a
+                  href={`#${item.fieldId}`}
+                  onClick={(event) => {
+                    const target = document.getElementById(item.fieldId ?? '');
+                    if (target) {
+                      event.preventDefault();
+                      target.focus();
+                    }
+                  }}
+                >
+                  {item.message}
+                </a>
+              ) : (
+                item.message
+              )}
+            </li>
+          ))}
+        </ul>
+      </Alert>
+    );
+  },
+);

@@ -1,0 +1,12 @@
+export { Alert } from './Alert';
+export type { AlertTone } from './Alert';
+export { Badge } from './Badge';
+export type { BadgeTone } from './Badge';
+export { Button } from './Button';
+export { Field, FieldShell, TextAreaField } from './Field';
+export { ErrorSummary } from './ErrorSummary';
+export type { SummaryItem } from './ErrorSummary';
+export { Loading, Page, APP_NAME } from './Page';
+export { Select } from './Select';
+export type { SelectOption } from './Select';
+export { SlaBadge } from './SlaBadge';

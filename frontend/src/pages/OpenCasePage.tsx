@@ -1,0 +1,260 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, isApiError, humanMessage, queryKeys } from '../api';
+import type { Case, CaseCategory, Order } from '../api/types';
+import {
+  Alert,
+  Button,
+  ErrorSummary,
+  Field,
+  Loading,
+  Page,
+  Select,
+  TextAreaField,
+  type SummaryItem,
+} from '../components';
+import { CATEGORIES, CATEGORY_LABELS, formatMoney } from '../lib/format';
+import { casePath } from '../lib/routes';
+import { useFocusOnChange } from '../lib/useErrorSummary';
+import { deliveryText, orderTitle } from './OrdersPage';
+
+export const SUBJECT_MAX = 120;
+export const DESCRIPTION_MAX = 5000;
+
+type FieldName = 'category' | 'subject' | 'description' | 'orderLineIds';
+export type CaseFormErrors = Partial<Record<FieldName | 'form', string>>;
+
+const FIELD_IDS: Record<FieldName, string> = {
+  category: 'case-category',
+  subject: 'case-subject',
+  description: 'case-description',
+  orderLineIds: 'case-items',
+};
+
+export interface CaseFormValues {
+  category: string;
+  subject: string;
+  description: string;
+  orderLineIds: string[];
+}
+
+export function validateCaseForm(values: CaseFormValues): CaseFormErrors {
+  const errors: CaseFormErrors = {};
+  if (!values.category) errors.category = 'Choose what the problem is about.';
+  const subject = values.subject.trim();
+  if (!subject) errors.subject = 'Enter a subject.';
+  else if (subject.length > SUBJECT_MAX)
+    errors.subject = `Keep the subject to ${SUBJECT_MAX} characters or fewer.`;
+  const description = values.description.trim();
+  if (!description) errors.description = 'Describe the problem.';
+  else if (description.length > DESCRIPTION_MAX)
+    errors.description = `Keep the description to ${DESCRIPTION_MAX} characters or fewer.`;
+  return errors;
+}
+
+/** Puts each of the server's field errors on its field; the rest go to the top of the form. */
+export function serverCaseErrors(error: unknown): CaseFormErrors {
+  if (!isApiError(error)) return { form: humanMessage(error) };
+  const errors: CaseFormErrors = {};
+  const unplaced: string[] = [];
+  for (const fe of error.fieldErrors) {
+    const name = fe.field.split(/[.[]/)[0] as FieldName;
+    if (name in FIELD_IDS) errors[name] = errors[name] ?? fe.message;
+    else unplaced.push(fe.message);
+  }
+  if (unplaced.length > 0) errors.form = unplaced.join(' ');
+  else if (error.fieldErrors.length === 0) errors.form = error.detail;
+  return errors;
+}
+
+export function OpenCaseForm({ order, onCreated }: { order: Order; onCreated: (c: Case) => void }) {
+  const queryClient = useQueryClient();
+  const [values, setValues] = useState<CaseFormValues>({
+    category: '',
+    subject: '',
+    description: '',
+    orderLineIds: [],
+  });
+  const [errors, setErrors] = useState<CaseFormErrors>({});
+  const [attempt, setAttempt] = useState(0);
+  const summaryRef = useFocusOnChange<HTMLDivElement>(attempt);
+
+  const create = useMutation({
+    mutationFn: api.createCase,
+    onSuccess: ({ case: created }) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.allCases });
+      onCreated(created);
+    },
+    onError: (error) => {
+      setErrors(serverCaseErrors(error));
+      setAttempt((n) => n + 1);
+    },
+  });
+
+  function set<K extends keyof CaseFormValues>(key: K, value: CaseFormValues[K]) {
+    setValues((v) => ({ ...v, [key]: value }));
+  }
+
+  function toggleLine(lineId: string, checked: boolean) {
+    set(
+      'orderLineIds',
+      checked ? [...values.orderLineIds, lineId] : values.orderLineIds.filter((id) => id !== lineId),
+    );
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (create.isPending) return;
+    const found = validateCaseForm(values);
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      setAttempt((n) => n + 1);
+      return;
+    }
+    create.mutate({
+      orderId: order.id,
+      category: values.category as CaseCategory,
+      subject: values.subject.trim(),
+      description: values.description.trim(),
+      ...(values.orderLineIds.length > 0 ? { orderLineIds: values.orderLineIds } : {}),
+    });
+  }
+
+  const items: SummaryItem[] = [];
+  if (errors.form) items.push({ message: errors.form });
+  for (const name of Object.keys(FIELD_IDS) as FieldName[]) {
+    const message = errors[name];
+    if (message) items.push({ fieldId: FIELD_IDS[name], message });
+  }
+
+  const itemsHintId = 'case-items-hint';
+  const itemsErrorId = 'case-items-error';
+
+  return (
+    <>
+      <ErrorSummary ref={summaryRef} items={items} />
+      <form className="form" onSubmit={onSubmit} noValidate>
+        <Select
+          id={FIELD_IDS.category}
+          label="What is the problem about?"
+          placeholder="Choose a category"
+          options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))}
+          value={values.category}
+          onChange={(e) => set('category', e.target.value)}
+          error={errors.category}
+        />
+        <Field
+          id={FIELD_IDS.subject}
+          label="Subject"
+          hint="A few words, for example “Mug arrived broken”."
+          value={values.subject}
+          onChange={(e) => set('subject', e.target.value)}
+          error={errors.subject}
+          autoComplete="off"
+        />
+        <TextAreaField
+          id={FIELD_IDS.description}
+          label="Describe the problem"
+          hint="Tell us what happened and what you would like us to do."
+          rows={6}
+          value={values.description}
+          onChange={(e) => set('description', e.target.value)}
+          error={errors.description}
+        />
+        {order.lines.length > 0 ? (
+          <fieldset
+            className={`fieldset${errors.orderLineIds ? ' field--invalid' : ''}`}
+            aria-describedby={[itemsHintId, errors.orderLineIds ? itemsErrorId : null].filter(Boolean).join(' ')}
+          >
+            <legend className="field__label">Which items are affected? (optional)</legend>
+            <p className="field__hint" id={itemsHintId}>
+              Leave these empty if the problem is about the whole order.
+            </p>
+            {errors.orderLineIds ? (
+              <p className="field__error" id={itemsErrorId}>
+                <span className="visually-hidden">Error:</span>{' '}
+                {errors.orderLineIds}
+              </p>
+            ) : null}
+            <div id={FIELD_IDS.orderLineIds} tabIndex={-1} className="checkboxes">
+              {order.lines.map((line) => {
+                const id = `case-item-${line.id}`;
+                return (
+                  <div className="checkbox" key={line.id}>
+                    <input
+                      type="checkbox"
+                      id={id}
+                      checked={values.orderLineIds.includes(line.id)}
+                      onChange={(e) => toggleLine(line.id, e.target.checked)}
+                      aria-invalid={errors.orderLineIds ? true : undefined}
+                    />
+                    <label htmlFor={id}>
+                      {line.productTitle}
+                      <span className="muted">
+                        {' '}
+                        ({line.quantity} × {formatMoney(line.unitPrice)})
+                      </span>
+                    </label>
+                  </div>
+                );
+              })}
+            </div>
+          </fieldset>
+        ) : null}
+        <div className="form__actions">
+          <Button type="submit" busy={create.isPending}>
+            {create.isPending ? 'Sending…' : 'Open case'}
+          </Button>
+          <Link to="/orders">Cancel</Link>
+        </div>
+      </form>
+    </>
+  );
+}
+
+export function OpenCasePage() {
+  const { orderId = '' } = useParams();
+  const navigate = useNavigate();
+  const orders = useQuery({
+    queryKey: queryKeys.orders,
+    queryFn: ({ signal }) => api.listOrders(signal),
+  });
+  const order = orders.data?.orders.find((o) => o.id === orderId);
+
+  return (
+    <Page
+      title="Open a case"
+      lead={order ? `${orderTitle(order)} · ${deliveryText(order)} · ${formatMoney(order.total)}` : undefined}
+    >
+      {orders.isPending ? <Loading>Loading your order…</Loading> : null}
+      {orders.isError ? (
+        <Alert tone="error" title="We could not load your order">
+          <p>Please try again in a moment.</p>
+          <Button variant="secondary" onClick={() => void orders.refetch()}>
+            Try again
+          </Button>
+        </Alert>
+      ) : null}
+      {orders.data && !order ? (
+        <Alert tone="error" title="We could not find that order">
+          <p>
+            Go back to <Link to="/orders">My orders</Link> and choose the order you need help with.
+          </p>
+        </Alert>
+      ) : null}
+      {order ? (
+        <div className="narrow">
+          <OpenCaseForm
+            order={order}
+            onCreated={(created) =>
+              navigate(casePath(created.id), {
+                state: { flash: `Your case ${created.number} is open. We will reply here.` },
+              })
+            }
+          />
+        </div>
+      ) : null}
+    </Page>
+  );
+}
