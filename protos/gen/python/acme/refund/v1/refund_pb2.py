@@ -25,25 +25,29 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x61\x63me/refund/v1/refund.proto\x12\x0e\x61\x63me.refund.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"4\n\x05Money\x12\x14\n\x0c\x61mount_minor\x18\x01 \x01(\x03\x12\x15\n\rcurrency_code\x18\x02 \x01(\t\"\\\n\nRefundLine\x12\x15\n\rorder_line_id\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x05\x12%\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x15.acme.refund.v1.Money\"\xd1\x03\n\x06Refund\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x15\n\rrefund_number\x18\x02 \x01(\t\x12\x0c\n\x04\x63\x61se\x18\x03 \x01(\t\x12\x10\n\x08order_id\x18\x04 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x05 \x01(\t\x12)\n\x05lines\x18\x06 \x03(\x0b\x32\x1a.acme.refund.v1.RefundLine\x12$\n\x05total\x18\x07 \x01(\x0b\x32\x15.acme.refund.v1.Money\x12,\n\x06reason\x18\x08 \x01(\x0e\x32\x1c.acme.refund.v1.RefundReason\x12,\n\x06method\x18\t \x01(\x0e\x32\x1c.acme.refund.v1.RefundMethod\x12,\n\x06status\x18\n \x01(\x0e\x32\x1c.acme.refund.v1.RefundStatus\x12\x14\n\x0crequested_by\x18\x0b \x01(\t\x12/\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x0e \x01(\t\x12\x0c\n\x04note\x18\x0f \x01(\t\"\xd2\x01\n\x0eRefundableLine\x12\x15\n\rorder_line_id\x18\x01 \x01(\t\x12\x15\n\rproduct_title\x18\x02 \x01(\t\x12\x17\n\x0fquantity_bought\x18\x03 \x01(\x05\x12\x1b\n\x13quantity_refundable\x18\x04 \x01(\x05\x12*\n\x0b\x61mount_paid\x18\x05 \x01(\x0b\x32\x15.acme.refund.v1.Money\x12\x30\n\x11\x61mount_refundable\x18\x06 \x01(\x0b\x32\x15.acme.refund.v1.Money*\x84\x02\n\x0cRefundReason\x12\x1d\n\x19REFUND_REASON_UNSPECIFIED\x10\x00\x12\x19\n\x15REFUND_REASON_DAMAGED\x10\x01\x12\x1c\n\x18REFUND_REASON_WRONG_ITEM\x10\x02\x12\x1e\n\x1aREFUND_REASON_MISSING_ITEM\x10\x03\x12\x1f\n\x1bREFUND_REASON_NOT_DELIVERED\x10\x04\x12\"\n\x1eREFUND_REASON_NOT_AS_DESCRIBED\x10\x05\x12\x1e\n\x1aREFUND_REASON_CHANGED_MIND\x10\x06\x12\x17\n\x13REFUND_REASON_OTHER\x10\x07*q\n\x0cRefundMethod\x12\x1d\n\x19REFUND_METHOD_UNSPECIFIED\x10\x00\x12\"\n\x1eREFUND_METHOD_ORIGINAL_PAYMENT\x10\x01\x12\x1e\n\x1aREFUND_METHOD_STORE_CREDIT\x10\x02*\xfa\x01\n\x0cRefundStatus\x12\x1d\n\x19REFUND_STATUS_UNSPECIFIED\x10\x00\x12\"\n\x1eREFUND_STATUS_PENDING_APPROVAL\x10\x01\x12\x1a\n\x16REFUND_STATUS_APPROVED\x10\x02\x12\x1a\n\x16REFUND_STATUS_REJECTED\x10\x03\x12\x1b\n\x17REFUND_STATUS_CANCELLED\x10\x04\x12\x1c\n\x18REFUND_STATUS_PROCESSING\x10\x05\x12\x1a\n\x16REFUND_STATUS_REFUNDED\x10\x06\x12\x18\n\x14REFUND_STATUS_FAILED\x10\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x61\x63me/refund/v1/refund.proto\x12\x0e\x61\x63me.refund.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"4\n\x05Money\x12\x14\n\x0c\x61mount_minor\x18\x01 \x01(\x03\x12\x15\n\rcurrency_code\x18\x02 \x01(\t\"\xc5\x01\n\x0eRefundDecision\x12-\n\x07outcome\x18\x01 \x01(\x0e\x32\x1c.acme.refund.v1.RefundStatus\x12\x12\n\ndecided_by\x18\x02 \x01(\t\x12.\n\x06policy\x18\x03 \x01(\x0e\x32\x1e.acme.refund.v1.ApprovalPolicy\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\x12/\n\x0b\x64\x65\x63ide_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\\\n\nRefundLine\x12\x15\n\rorder_line_id\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x05\x12%\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x15.acme.refund.v1.Money\"\xdd\x04\n\x06Refund\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x15\n\rrefund_number\x18\x02 \x01(\t\x12\x0c\n\x04\x63\x61se\x18\x03 \x01(\t\x12\x10\n\x08order_id\x18\x04 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x05 \x01(\t\x12)\n\x05lines\x18\x06 \x03(\x0b\x32\x1a.acme.refund.v1.RefundLine\x12$\n\x05total\x18\x07 \x01(\x0b\x32\x15.acme.refund.v1.Money\x12,\n\x06reason\x18\x08 \x01(\x0e\x32\x1c.acme.refund.v1.RefundReason\x12,\n\x06method\x18\t \x01(\x0e\x32\x1c.acme.refund.v1.RefundMethod\x12,\n\x06status\x18\n \x01(\x0e\x32\x1c.acme.refund.v1.RefundStatus\x12\x14\n\x0crequested_by\x18\x0b \x01(\t\x12/\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x0e \x01(\t\x12\x0c\n\x04note\x18\x0f \x01(\t\x12\x30\n\x08\x64\x65\x63ision\x18\x10 \x01(\x0b\x32\x1e.acme.refund.v1.RefundDecision\x12\x39\n\x11required_approval\x18\x11 \x01(\x0e\x32\x1e.acme.refund.v1.ApprovalPolicy\x12\x1d\n\x15outside_refund_window\x18\x12 \x01(\x08\"\xd2\x01\n\x0eRefundableLine\x12\x15\n\rorder_line_id\x18\x01 \x01(\t\x12\x15\n\rproduct_title\x18\x02 \x01(\t\x12\x17\n\x0fquantity_bought\x18\x03 \x01(\x05\x12\x1b\n\x13quantity_refundable\x18\x04 \x01(\x05\x12*\n\x0b\x61mount_paid\x18\x05 \x01(\x0b\x32\x15.acme.refund.v1.Money\x12\x30\n\x11\x61mount_refundable\x18\x06 \x01(\x0b\x32\x15.acme.refund.v1.Money*\x84\x02\n\x0cRefundReason\x12\x1d\n\x19REFUND_REASON_UNSPECIFIED\x10\x00\x12\x19\n\x15REFUND_REASON_DAMAGED\x10\x01\x12\x1c\n\x18REFUND_REASON_WRONG_ITEM\x10\x02\x12\x1e\n\x1aREFUND_REASON_MISSING_ITEM\x10\x03\x12\x1f\n\x1bREFUND_REASON_NOT_DELIVERED\x10\x04\x12\"\n\x1eREFUND_REASON_NOT_AS_DESCRIBED\x10\x05\x12\x1e\n\x1aREFUND_REASON_CHANGED_MIND\x10\x06\x12\x17\n\x13REFUND_REASON_OTHER\x10\x07*q\n\x0cRefundMethod\x12\x1d\n\x19REFUND_METHOD_UNSPECIFIED\x10\x00\x12\"\n\x1eREFUND_METHOD_ORIGINAL_PAYMENT\x10\x01\x12\x1e\n\x1aREFUND_METHOD_STORE_CREDIT\x10\x02*\xfa\x01\n\x0cRefundStatus\x12\x1d\n\x19REFUND_STATUS_UNSPECIFIED\x10\x00\x12\"\n\x1eREFUND_STATUS_PENDING_APPROVAL\x10\x01\x12\x1a\n\x16REFUND_STATUS_APPROVED\x10\x02\x12\x1a\n\x16REFUND_STATUS_REJECTED\x10\x03\x12\x1b\n\x17REFUND_STATUS_CANCELLED\x10\x04\x12\x1c\n\x18REFUND_STATUS_PROCESSING\x10\x05\x12\x1a\n\x16REFUND_STATUS_REFUNDED\x10\x06\x12\x18\n\x14REFUND_STATUS_FAILED\x10\x07*\x9a\x01\n\x0e\x41pprovalPolicy\x12\x1f\n\x1b\x41PPROVAL_POLICY_UNSPECIFIED\x10\x00\x12 \n\x1c\x41PPROVAL_POLICY_AUTO_APPROVE\x10\x01\x12\"\n\x1e\x41PPROVAL_POLICY_AGENT_APPROVAL\x10\x02\x12!\n\x1d\x41PPROVAL_POLICY_LEAD_APPROVAL\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'acme.refund.v1.refund_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_REFUNDREASON']._serialized_start=910
-  _globals['_REFUNDREASON']._serialized_end=1170
-  _globals['_REFUNDMETHOD']._serialized_start=1172
-  _globals['_REFUNDMETHOD']._serialized_end=1285
-  _globals['_REFUNDSTATUS']._serialized_start=1288
-  _globals['_REFUNDSTATUS']._serialized_end=1538
+  _globals['_REFUNDREASON']._serialized_start=1250
+  _globals['_REFUNDREASON']._serialized_end=1510
+  _globals['_REFUNDMETHOD']._serialized_start=1512
+  _globals['_REFUNDMETHOD']._serialized_end=1625
+  _globals['_REFUNDSTATUS']._serialized_start=1628
+  _globals['_REFUNDSTATUS']._serialized_end=1878
+  _globals['_APPROVALPOLICY']._serialized_start=1881
+  _globals['_APPROVALPOLICY']._serialized_end=2035
   _globals['_MONEY']._serialized_start=80
   _globals['_MONEY']._serialized_end=132
-  _globals['_REFUNDLINE']._serialized_start=134
-  _globals['_REFUNDLINE']._serialized_end=226
-  _globals['_REFUND']._serialized_start=229
-  _globals['_REFUND']._serialized_end=694
-  _globals['_REFUNDABLELINE']._serialized_start=697
-  _globals['_REFUNDABLELINE']._serialized_end=907
+  _globals['_REFUNDDECISION']._serialized_start=135
+  _globals['_REFUNDDECISION']._serialized_end=332
+  _globals['_REFUNDLINE']._serialized_start=334
+  _globals['_REFUNDLINE']._serialized_end=426
+  _globals['_REFUND']._serialized_start=429
+  _globals['_REFUND']._serialized_end=1034
+  _globals['_REFUNDABLELINE']._serialized_start=1037
+  _globals['_REFUNDABLELINE']._serialized_end=1247
 # @@protoc_insertion_point(module_scope)

@@ -37,6 +37,13 @@ class RefundStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REFUND_STATUS_PROCESSING: _ClassVar[RefundStatus]
     REFUND_STATUS_REFUNDED: _ClassVar[RefundStatus]
     REFUND_STATUS_FAILED: _ClassVar[RefundStatus]
+
+class ApprovalPolicy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    APPROVAL_POLICY_UNSPECIFIED: _ClassVar[ApprovalPolicy]
+    APPROVAL_POLICY_AUTO_APPROVE: _ClassVar[ApprovalPolicy]
+    APPROVAL_POLICY_AGENT_APPROVAL: _ClassVar[ApprovalPolicy]
+    APPROVAL_POLICY_LEAD_APPROVAL: _ClassVar[ApprovalPolicy]
 REFUND_REASON_UNSPECIFIED: RefundReason
 REFUND_REASON_DAMAGED: RefundReason
 REFUND_REASON_WRONG_ITEM: RefundReason
@@ -56,6 +63,10 @@ REFUND_STATUS_CANCELLED: RefundStatus
 REFUND_STATUS_PROCESSING: RefundStatus
 REFUND_STATUS_REFUNDED: RefundStatus
 REFUND_STATUS_FAILED: RefundStatus
+APPROVAL_POLICY_UNSPECIFIED: ApprovalPolicy
+APPROVAL_POLICY_AUTO_APPROVE: ApprovalPolicy
+APPROVAL_POLICY_AGENT_APPROVAL: ApprovalPolicy
+APPROVAL_POLICY_LEAD_APPROVAL: ApprovalPolicy
 
 class Money(_message.Message):
     __slots__ = ("amount_minor", "currency_code")
@@ -64,6 +75,20 @@ class Money(_message.Message):
     amount_minor: int
     currency_code: str
     def __init__(self, amount_minor: _Optional[int] = ..., currency_code: _Optional[str] = ...) -> None: ...
+
+class RefundDecision(_message.Message):
+    __slots__ = ("outcome", "decided_by", "policy", "comment", "decide_time")
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    DECIDE_TIME_FIELD_NUMBER: _ClassVar[int]
+    outcome: RefundStatus
+    decided_by: str
+    policy: ApprovalPolicy
+    comment: str
+    decide_time: _timestamp_pb2.Timestamp
+    def __init__(self, outcome: _Optional[_Union[RefundStatus, str]] = ..., decided_by: _Optional[str] = ..., policy: _Optional[_Union[ApprovalPolicy, str]] = ..., comment: _Optional[str] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RefundLine(_message.Message):
     __slots__ = ("order_line_id", "quantity", "amount")
@@ -76,7 +101,7 @@ class RefundLine(_message.Message):
     def __init__(self, order_line_id: _Optional[str] = ..., quantity: _Optional[int] = ..., amount: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
 
 class Refund(_message.Message):
-    __slots__ = ("name", "refund_number", "case", "order_id", "customer_id", "lines", "total", "reason", "method", "status", "requested_by", "create_time", "update_time", "etag", "note")
+    __slots__ = ("name", "refund_number", "case", "order_id", "customer_id", "lines", "total", "reason", "method", "status", "requested_by", "create_time", "update_time", "etag", "note", "decision", "required_approval", "outside_refund_window")
     NAME_FIELD_NUMBER: _ClassVar[int]
     REFUND_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CASE_FIELD_NUMBER: _ClassVar[int]
@@ -92,6 +117,9 @@ class Refund(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_APPROVAL_FIELD_NUMBER: _ClassVar[int]
+    OUTSIDE_REFUND_WINDOW_FIELD_NUMBER: _ClassVar[int]
     name: str
     refund_number: str
     case: str
@@ -107,7 +135,10 @@ class Refund(_message.Message):
     update_time: _timestamp_pb2.Timestamp
     etag: str
     note: str
-    def __init__(self, name: _Optional[str] = ..., refund_number: _Optional[str] = ..., case: _Optional[str] = ..., order_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[RefundLine, _Mapping]]] = ..., total: _Optional[_Union[Money, _Mapping]] = ..., reason: _Optional[_Union[RefundReason, str]] = ..., method: _Optional[_Union[RefundMethod, str]] = ..., status: _Optional[_Union[RefundStatus, str]] = ..., requested_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+    decision: RefundDecision
+    required_approval: ApprovalPolicy
+    outside_refund_window: bool
+    def __init__(self, name: _Optional[str] = ..., refund_number: _Optional[str] = ..., case: _Optional[str] = ..., order_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[RefundLine, _Mapping]]] = ..., total: _Optional[_Union[Money, _Mapping]] = ..., reason: _Optional[_Union[RefundReason, str]] = ..., method: _Optional[_Union[RefundMethod, str]] = ..., status: _Optional[_Union[RefundStatus, str]] = ..., requested_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., note: _Optional[str] = ..., decision: _Optional[_Union[RefundDecision, _Mapping]] = ..., required_approval: _Optional[_Union[ApprovalPolicy, str]] = ..., outside_refund_window: _Optional[bool] = ...) -> None: ...
 
 class RefundableLine(_message.Message):
     __slots__ = ("order_line_id", "product_title", "quantity_bought", "quantity_refundable", "amount_paid", "amount_refundable")

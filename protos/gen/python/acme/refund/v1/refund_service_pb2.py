@@ -23,31 +23,32 @@ _sym_db = _symbol_database.Default()
 
 
 from acme.refund.v1 import refund_pb2 as acme_dot_refund_dot_v1_dot_refund__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#acme/refund/v1/refund_service.proto\x12\x0e\x61\x63me.refund.v1\x1a\x1b\x61\x63me/refund/v1/refund.proto\"Q\n\x13\x43reateRefundRequest\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\x12\x12\n\nrequest_id\x18\x02 \x01(\t\">\n\x14\x43reateRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\" \n\x10GetRefundRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\";\n\x11GetRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\"\x8b\x01\n\x12ListRefundsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0c\n\x04\x63\x61se\x18\x03 \x01(\t\x12\x10\n\x08order_id\x18\x04 \x01(\t\x12.\n\x08statuses\x18\x05 \x03(\x0e\x32\x1c.acme.refund.v1.RefundStatus\"W\n\x13ListRefundsResponse\x12\'\n\x07refunds\x18\x01 \x03(\x0b\x32\x16.acme.refund.v1.Refund\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"&\n\x12QuoteRefundRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"[\n\x13QuoteRefundResponse\x12-\n\x05lines\x18\x01 \x03(\x0b\x32\x1e.acme.refund.v1.RefundableLine\x12\x15\n\rcurrency_code\x18\x02 \x01(\t2\xec\x02\n\rRefundService\x12Y\n\x0c\x43reateRefund\x12#.acme.refund.v1.CreateRefundRequest\x1a$.acme.refund.v1.CreateRefundResponse\x12P\n\tGetRefund\x12 .acme.refund.v1.GetRefundRequest\x1a!.acme.refund.v1.GetRefundResponse\x12V\n\x0bListRefunds\x12\".acme.refund.v1.ListRefundsRequest\x1a#.acme.refund.v1.ListRefundsResponse\x12V\n\x0bQuoteRefund\x12\".acme.refund.v1.QuoteRefundRequest\x1a#.acme.refund.v1.QuoteRefundResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#acme/refund/v1/refund_service.proto\x12\x0e\x61\x63me.refund.v1\x1a\x1b\x61\x63me/refund/v1/refund.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"Q\n\x13\x43reateRefundRequest\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\x12\x12\n\nrequest_id\x18\x02 \x01(\t\">\n\x14\x43reateRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\" \n\x10GetRefundRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\";\n\x11GetRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\"\x8b\x01\n\x12ListRefundsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0c\n\x04\x63\x61se\x18\x03 \x01(\t\x12\x10\n\x08order_id\x18\x04 \x01(\t\x12.\n\x08statuses\x18\x05 \x03(\x0e\x32\x1c.acme.refund.v1.RefundStatus\"W\n\x13ListRefundsResponse\x12\'\n\x07refunds\x18\x01 \x03(\x0b\x32\x16.acme.refund.v1.Refund\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"&\n\x12QuoteRefundRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"\xb3\x01\n\x13QuoteRefundResponse\x12-\n\x05lines\x18\x01 \x03(\x0b\x32\x1e.acme.refund.v1.RefundableLine\x12\x15\n\rcurrency_code\x18\x02 \x01(\t\x12:\n\x16refund_window_end_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12refund_window_open\x18\x04 \x01(\x08\x32\xec\x02\n\rRefundService\x12Y\n\x0c\x43reateRefund\x12#.acme.refund.v1.CreateRefundRequest\x1a$.acme.refund.v1.CreateRefundResponse\x12P\n\tGetRefund\x12 .acme.refund.v1.GetRefundRequest\x1a!.acme.refund.v1.GetRefundResponse\x12V\n\x0bListRefunds\x12\".acme.refund.v1.ListRefundsRequest\x1a#.acme.refund.v1.ListRefundsResponse\x12V\n\x0bQuoteRefund\x12\".acme.refund.v1.QuoteRefundRequest\x1a#.acme.refund.v1.QuoteRefundResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'acme.refund.v1.refund_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CREATEREFUNDREQUEST']._serialized_start=84
-  _globals['_CREATEREFUNDREQUEST']._serialized_end=165
-  _globals['_CREATEREFUNDRESPONSE']._serialized_start=167
-  _globals['_CREATEREFUNDRESPONSE']._serialized_end=229
-  _globals['_GETREFUNDREQUEST']._serialized_start=231
-  _globals['_GETREFUNDREQUEST']._serialized_end=263
-  _globals['_GETREFUNDRESPONSE']._serialized_start=265
-  _globals['_GETREFUNDRESPONSE']._serialized_end=324
-  _globals['_LISTREFUNDSREQUEST']._serialized_start=327
-  _globals['_LISTREFUNDSREQUEST']._serialized_end=466
-  _globals['_LISTREFUNDSRESPONSE']._serialized_start=468
-  _globals['_LISTREFUNDSRESPONSE']._serialized_end=555
-  _globals['_QUOTEREFUNDREQUEST']._serialized_start=557
-  _globals['_QUOTEREFUNDREQUEST']._serialized_end=595
-  _globals['_QUOTEREFUNDRESPONSE']._serialized_start=597
-  _globals['_QUOTEREFUNDRESPONSE']._serialized_end=688
-  _globals['_REFUNDSERVICE']._serialized_start=691
-  _globals['_REFUNDSERVICE']._serialized_end=1055
+  _globals['_CREATEREFUNDREQUEST']._serialized_start=117
+  _globals['_CREATEREFUNDREQUEST']._serialized_end=198
+  _globals['_CREATEREFUNDRESPONSE']._serialized_start=200
+  _globals['_CREATEREFUNDRESPONSE']._serialized_end=262
+  _globals['_GETREFUNDREQUEST']._serialized_start=264
+  _globals['_GETREFUNDREQUEST']._serialized_end=296
+  _globals['_GETREFUNDRESPONSE']._serialized_start=298
+  _globals['_GETREFUNDRESPONSE']._serialized_end=357
+  _globals['_LISTREFUNDSREQUEST']._serialized_start=360
+  _globals['_LISTREFUNDSREQUEST']._serialized_end=499
+  _globals['_LISTREFUNDSRESPONSE']._serialized_start=501
+  _globals['_LISTREFUNDSRESPONSE']._serialized_end=588
+  _globals['_QUOTEREFUNDREQUEST']._serialized_start=590
+  _globals['_QUOTEREFUNDREQUEST']._serialized_end=628
+  _globals['_QUOTEREFUNDRESPONSE']._serialized_start=631
+  _globals['_QUOTEREFUNDRESPONSE']._serialized_end=810
+  _globals['_REFUNDSERVICE']._serialized_start=813
+  _globals['_REFUNDSERVICE']._serialized_end=1177
 # @@protoc_insertion_point(module_scope)

@@ -1,4 +1,7 @@
+import datetime
+
 from acme.refund.v1 import refund_pb2 as _refund_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -62,9 +65,13 @@ class QuoteRefundRequest(_message.Message):
     def __init__(self, order_id: _Optional[str] = ...) -> None: ...
 
 class QuoteRefundResponse(_message.Message):
-    __slots__ = ("lines", "currency_code")
+    __slots__ = ("lines", "currency_code", "refund_window_end_time", "refund_window_open")
     LINES_FIELD_NUMBER: _ClassVar[int]
     CURRENCY_CODE_FIELD_NUMBER: _ClassVar[int]
+    REFUND_WINDOW_END_TIME_FIELD_NUMBER: _ClassVar[int]
+    REFUND_WINDOW_OPEN_FIELD_NUMBER: _ClassVar[int]
     lines: _containers.RepeatedCompositeFieldContainer[_refund_pb2.RefundableLine]
     currency_code: str
-    def __init__(self, lines: _Optional[_Iterable[_Union[_refund_pb2.RefundableLine, _Mapping]]] = ..., currency_code: _Optional[str] = ...) -> None: ...
+    refund_window_end_time: _timestamp_pb2.Timestamp
+    refund_window_open: bool
+    def __init__(self, lines: _Optional[_Iterable[_Union[_refund_pb2.RefundableLine, _Mapping]]] = ..., currency_code: _Optional[str] = ..., refund_window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., refund_window_open: _Optional[bool] = ...) -> None: ...

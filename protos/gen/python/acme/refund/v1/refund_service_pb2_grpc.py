@@ -92,7 +92,7 @@ class RefundServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def QuoteRefund(self, request, context):
-        """Tells what each line of an order can still refund.
+        """Tells what each line of an order can still refund. NOT_FOUND for another customer's order.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

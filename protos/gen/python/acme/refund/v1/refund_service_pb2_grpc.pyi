@@ -48,7 +48,7 @@ class RefundServiceStub:
     ListRefunds: _grpc.UnaryUnaryMultiCallable[_refund_service_pb2.ListRefundsRequest, _refund_service_pb2.ListRefundsResponse]
     """Lists refunds, newest first, filtered by case, order or status."""
     QuoteRefund: _grpc.UnaryUnaryMultiCallable[_refund_service_pb2.QuoteRefundRequest, _refund_service_pb2.QuoteRefundResponse]
-    """Tells what each line of an order can still refund."""
+    """Tells what each line of an order can still refund. NOT_FOUND for another customer's order."""
 
 @_typing.type_check_only
 class RefundServiceAsyncStub(RefundServiceStub):
@@ -70,7 +70,7 @@ class RefundServiceAsyncStub(RefundServiceStub):
     ListRefunds: _aio.UnaryUnaryMultiCallable[_refund_service_pb2.ListRefundsRequest, _refund_service_pb2.ListRefundsResponse]  # type: ignore[assignment]
     """Lists refunds, newest first, filtered by case, order or status."""
     QuoteRefund: _aio.UnaryUnaryMultiCallable[_refund_service_pb2.QuoteRefundRequest, _refund_service_pb2.QuoteRefundResponse]  # type: ignore[assignment]
-    """Tells what each line of an order can still refund."""
+    """Tells what each line of an order can still refund. NOT_FOUND for another customer's order."""
 
 class RefundServiceServicer(metaclass=_abc_1.ABCMeta):
     """Refunds of order items, validated against what the shop says was paid.
@@ -113,6 +113,6 @@ class RefundServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _refund_service_pb2.QuoteRefundRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_refund_service_pb2.QuoteRefundResponse, _abc.Awaitable[_refund_service_pb2.QuoteRefundResponse]]:
-        """Tells what each line of an order can still refund."""
+        """Tells what each line of an order can still refund. NOT_FOUND for another customer's order."""
 
 def add_RefundServiceServicer_to_server(servicer: RefundServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

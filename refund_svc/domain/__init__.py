@@ -1,0 +1,1 @@
+"""The refund domain: pure Python, standard library only, no I/O."""

@@ -1,0 +1,1 @@
+"""Adapters: SQLite persistence (aiosqlite), the shop over gRPC, the clock and ids."""

@@ -1,0 +1,274 @@
+"""SQL for refunds over one aiosqlite connection, used by the unit of work and by the reader."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from refund_svc.application.ports import IdempotencyRecord, RefundFilter
+from refund_svc.domain.actor import Actor, ActorRole
+from refund_svc.domain.errors import ConcurrencyConflictError
+from refund_svc.domain.money import Money
+from refund_svc.domain.policy import ApprovalPolicy
+from refund_svc.domain.refund import (
+    HOLDING_STATUSES,
+    Refund,
+    RefundLine,
+    RefundMethod,
+    RefundReason,
+    RefundStatus,
+    StatusChange,
+)
+from refund_svc.domain.refundable import LineUsage
+
+FIRST_REFUND_NUMBER = 2001
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_HOLDING = tuple(sorted(s.value for s in HOLDING_STATUSES))
+
+
+def to_us(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND  # integer arithmetic: no float rounding of times
+
+
+def from_us(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def _placeholders(count: int) -> str:
+    return ",".join("?" * count)
+
+
+class RefundSql:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    async def get(self, refund_id: str) -> Refund | None:
+        rows = await self._conn.execute_fetchall("SELECT * FROM refunds WHERE refund_id = ?", (refund_id,))
+        refunds = await self._hydrate(rows)
+        return refunds[0] if refunds else None
+
+    async def list_refunds(
+        self, where: RefundFilter, *, before_number: int | None, limit: int
+    ) -> list[Refund]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, value in (
+            ("customer_id", where.customer_id),
+            ("case_name", where.case_name),
+            ("order_id", where.order_id),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if where.statuses:
+            statuses = sorted(s.value for s in where.statuses)
+            clauses.append(f"status IN ({_placeholders(len(statuses))})")
+            params.extend(statuses)
+        if before_number is not None:
+            clauses.append("number < ?")
+            params.append(before_number)
+        sql = "SELECT * FROM refunds"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY number DESC LIMIT ?"
+        params.append(limit)
+        return await self._hydrate(await self._conn.execute_fetchall(sql, params))
+
+    async def line_usage(self, order_id: str) -> dict[str, LineUsage]:
+        rows = await self._conn.execute_fetchall(
+            f"""
+            SELECT l.order_line_id, r.currency_code, SUM(l.quantity), SUM(l.amount_minor)
+            FROM refund_lines AS l JOIN refunds AS r ON r.refund_id = l.refund_id
+            WHERE l.order_id = ? AND r.status IN ({_placeholders(len(_HOLDING))})
+            GROUP BY l.order_line_id, r.currency_code
+            """,
+            (order_id, *_HOLDING),
+        )
+        return {
+            str(line_id): LineUsage(int(quantity), Money(int(amount), str(currency)))
+            for line_id, currency, quantity, amount in rows
+        }
+
+    async def find_key(self, scope: str, request_id: str) -> IdempotencyRecord | None:
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT * FROM idempotency_keys WHERE scope = ? AND request_id = ?", (scope, request_id)
+            )
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return IdempotencyRecord(
+            scope=row["scope"],
+            request_id=row["request_id"],
+            fingerprint=row["fingerprint"],
+            refund_id=row["refund_id"],
+            created_at=from_us(row["create_time_us"]),
+        )
+
+    async def next_number(self) -> int:
+        rows = list(await self._conn.execute_fetchall("SELECT MAX(number) FROM refunds"))
+        highest = rows[0][0] if rows else None
+        return FIRST_REFUND_NUMBER if highest is None else int(highest) + 1
+
+    # --- writes (inside a transaction the caller owns) ------------------------------------------
+
+    async def insert(self, refund: Refund) -> None:
+        await self._conn.execute(
+            """
+            INSERT INTO refunds (refund_id, number, case_name, order_id, customer_id, currency_code,
+                total_minor, reason, method, status, requested_by, requested_by_role, note,
+                outside_window, required_approval, create_time_us, update_time_us, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            (
+                refund.refund_id,
+                refund.number,
+                refund.case_name,
+                refund.order_id,
+                refund.customer_id,
+                refund.currency_code,
+                refund.total.amount_minor,
+                refund.reason.value,
+                refund.method.value,
+                refund.status.value,
+                refund.requested_by.subject,
+                refund.requested_by.role.value,
+                refund.note,
+                int(refund.outside_window),
+                refund.required_approval.value,
+                to_us(refund.created_at),
+                to_us(refund.updated_at),
+                refund.version,
+            ),
+        )
+        await self._conn.executemany(
+            """
+            INSERT INTO refund_lines (refund_id, position, order_id, order_line_id, quantity, amount_minor)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [
+                (refund.refund_id, i, refund.order_id, ln.order_line_id, ln.quantity, ln.amount.amount_minor)
+                for i, ln in enumerate(refund.lines)
+            ],
+        )
+        await self._insert_changes(refund, first_seq=0)
+
+    async def update(self, refund: Refund) -> None:
+        """Stores the changes since the refund was read, if nobody else stored a change meanwhile."""
+        cursor = await self._conn.execute(
+            """
+            UPDATE refunds SET status = ?, method = ?, update_time_us = ?, version = ?
+            WHERE refund_id = ? AND version = ?
+            """,
+            (
+                refund.status.value,
+                refund.method.value,
+                to_us(refund.updated_at),
+                refund.version,
+                refund.refund_id,
+                refund.saved_changes,
+            ),
+        )
+        if cursor.rowcount != 1:
+            raise ConcurrencyConflictError(
+                f"Refund {refund.human_number} was changed by someone else; read it again and retry",
+                metadata={"refund_id": refund.refund_id},
+            )
+        await self._insert_changes(refund, first_seq=refund.saved_changes)
+
+    async def insert_key(self, record: IdempotencyRecord) -> None:
+        await self._conn.execute(
+            """
+            INSERT INTO idempotency_keys (scope, request_id, fingerprint, refund_id, create_time_us)
+            VALUES (?, ?, ?, ?, ?)
+            """,
+            (record.scope, record.request_id, record.fingerprint, record.refund_id, to_us(record.created_at)),
+        )
+
+    async def _insert_changes(self, refund: Refund, *, first_seq: int) -> None:
+        await self._conn.executemany(
+            """
+            INSERT INTO refund_status_changes
+                (refund_id, seq, from_status, to_status, actor_id, actor_role, at_us, comment, policy)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                (
+                    refund.refund_id,
+                    seq,
+                    change.from_status.value if change.from_status else None,
+                    change.to_status.value,
+                    change.actor.subject,
+                    change.actor.role.value,
+                    to_us(change.at),
+                    change.comment,
+                    change.policy.value if change.policy else None,
+                )
+                for seq, change in enumerate(refund.history[first_seq:], start=first_seq)
+            ],
+        )
+
+    # --- mapping rows to aggregates -------------------------------------------------------------
+
+    async def _hydrate(self, rows: Iterable[aiosqlite.Row]) -> list[Refund]:
+        rows = list(rows)
+        if not rows:
+            return []
+        ids = [row["refund_id"] for row in rows]
+        marks = _placeholders(len(ids))
+        line_rows = await self._conn.execute_fetchall(
+            f"SELECT * FROM refund_lines WHERE refund_id IN ({marks}) ORDER BY refund_id, position", ids
+        )
+        change_rows = await self._conn.execute_fetchall(
+            f"SELECT * FROM refund_status_changes WHERE refund_id IN ({marks}) ORDER BY refund_id, seq", ids
+        )
+        currency = {row["refund_id"]: row["currency_code"] for row in rows}
+        lines: dict[str, list[RefundLine]] = {i: [] for i in ids}
+        for line in line_rows:
+            amount = Money(line["amount_minor"], currency[line["refund_id"]])
+            lines[line["refund_id"]].append(RefundLine(line["order_line_id"], line["quantity"], amount))
+        changes: dict[str, list[StatusChange]] = {i: [] for i in ids}
+        for change in change_rows:
+            changes[change["refund_id"]].append(_change(change))
+        return [_refund(row, lines[row["refund_id"]], changes[row["refund_id"]]) for row in rows]
+
+
+def _change(row: aiosqlite.Row) -> StatusChange:
+    return StatusChange(
+        from_status=RefundStatus(row["from_status"]) if row["from_status"] else None,
+        to_status=RefundStatus(row["to_status"]),
+        actor=Actor(row["actor_id"], ActorRole(row["actor_role"])),
+        at=from_us(row["at_us"]),
+        comment=row["comment"],
+        policy=ApprovalPolicy(row["policy"]) if row["policy"] else None,
+    )
+
+
+def _refund(row: aiosqlite.Row, lines: Sequence[RefundLine], history: list[StatusChange]) -> Refund:
+    return Refund(
+        refund_id=row["refund_id"],
+        number=row["number"],
+        case_name=row["case_name"],
+        order_id=row["order_id"],
+        customer_id=row["customer_id"],
+        currency_code=row["currency_code"],
+        lines=tuple(lines),
+        reason=RefundReason(row["reason"]),
+        method=RefundMethod(row["method"]),
+        requested_by=Actor(row["requested_by"], ActorRole(row["requested_by_role"])),
+        note=row["note"],
+        outside_window=bool(row["outside_window"]),
+        required_approval=ApprovalPolicy(row["required_approval"]),
+        created_at=from_us(row["create_time_us"]),
+        status=RefundStatus(row["status"]),
+        updated_at=from_us(row["update_time_us"]),
+        history=history,
+        saved_changes=len(history),
+    )

@@ -1,0 +1,62 @@
+"""acme.refund.v1.RefundService: validates, maps, calls a use case, maps back.
+
+The caller's identity comes from the AuthInterceptor (kit.context); the use cases enforce what
+that caller may see and do. Approve/reject/cancel/payout RPCs come later on the same use cases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from acme.refund.v1 import refund_service_pb2, refund_service_pb2_grpc
+
+from kit.context import current_identity
+from refund_svc.application.use_cases import RefundUseCases
+from refund_svc.domain.actor import Actor
+from refund_svc.presentation import mappers, validation
+from refund_svc.presentation.errors import grpc_errors
+
+Context = Any  # grpc ships no type hints: grpc.aio.ServicerContext
+
+
+def _caller() -> Actor:
+    return mappers.actor_from_identity(current_identity())
+
+
+class RefundService(refund_service_pb2_grpc.RefundServiceServicer):
+    def __init__(self, use_cases: RefundUseCases) -> None:
+        self._use_cases = use_cases
+
+    @grpc_errors(field_prefix="refund.")
+    async def CreateRefund(
+        self, request: refund_service_pb2.CreateRefundRequest, context: Context
+    ) -> refund_service_pb2.CreateRefundResponse:
+        validation.validate_create_refund(request)
+        refund = await self._use_cases.create_refund.execute(_caller(), mappers.create_command(request))
+        return refund_service_pb2.CreateRefundResponse(refund=mappers.refund_to_proto(refund))
+
+    @grpc_errors()
+    async def GetRefund(
+        self, request: refund_service_pb2.GetRefundRequest, context: Context
+    ) -> refund_service_pb2.GetRefundResponse:
+        refund_id = validation.validate_get_refund(request)
+        refund = await self._use_cases.get_refund.execute(_caller(), refund_id)
+        return refund_service_pb2.GetRefundResponse(refund=mappers.refund_to_proto(refund))
+
+    @grpc_errors()
+    async def ListRefunds(
+        self, request: refund_service_pb2.ListRefundsRequest, context: Context
+    ) -> refund_service_pb2.ListRefundsResponse:
+        size = validation.validate_list_refunds(request)
+        page = await self._use_cases.list_refunds.execute(_caller(), mappers.list_query(request, size))
+        return refund_service_pb2.ListRefundsResponse(
+            refunds=[mappers.refund_to_proto(r) for r in page.refunds], next_page_token=page.next_page_token
+        )
+
+    @grpc_errors()
+    async def QuoteRefund(
+        self, request: refund_service_pb2.QuoteRefundRequest, context: Context
+    ) -> refund_service_pb2.QuoteRefundResponse:
+        validation.validate_quote_refund(request)
+        quote = await self._use_cases.quote_refund.execute(_caller(), request.order_id)
+        return mappers.quote_to_proto(quote)

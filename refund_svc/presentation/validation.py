@@ -1,0 +1,92 @@
+"""Every rule a request must meet before any work is done, in one place.
+
+Violations are collected so that a caller learns all of its mistakes at once, each naming its
+field as a path into the request (e.g. "refund.lines[0].quantity").
+"""
+
+from __future__ import annotations
+
+import re
+
+from acme.refund.v1 import refund_pb2, refund_service_pb2
+
+from kit.errors import Violations
+from kit.pagination import page_size
+from refund_svc.domain.refund import MAX_NOTE_LENGTH
+
+MAX_LINES = 100
+MAX_QUANTITY = 100_000
+_ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}"
+CASE_NAME = re.compile(rf"cases/{_ID}")
+REFUND_NAME = re.compile(rf"refunds/({_ID})")
+ID = re.compile(_ID)
+REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")  # printable ASCII; a UUID is best
+
+_REASONS = set(refund_pb2.RefundReason.values()) - {refund_pb2.REFUND_REASON_UNSPECIFIED}
+_METHODS = set(refund_pb2.RefundMethod.values())
+_STATUSES = set(refund_pb2.RefundStatus.values()) - {refund_pb2.REFUND_STATUS_UNSPECIFIED}
+
+
+def validate_create_refund(request: refund_service_pb2.CreateRefundRequest) -> None:
+    """Output-only fields (name, amounts, status, ...) are ignored, as AIP-203 asks."""
+    v = Violations()
+    if not request.request_id:
+        v.add("request_id", "is required (an idempotency key, e.g. a UUID)")
+    else:
+        well_formed = REQUEST_ID.fullmatch(request.request_id) is not None
+        v.check(well_formed, "request_id", "must be 1 to 128 printable ASCII characters")
+    if not request.HasField("refund"):
+        v.add("refund", "is required")
+        v.raise_if_any()
+    refund = request.refund
+    v.check(CASE_NAME.fullmatch(refund.case) is not None, "refund.case", 'must be "cases/{case_id}"')
+    v.check(ID.fullmatch(refund.order_id) is not None, "refund.order_id", "is required (the shop's order id)")
+    if not refund.lines:
+        v.add("refund.lines", "at least one line is required")
+    elif len(refund.lines) > MAX_LINES:
+        v.add("refund.lines", f"at most {MAX_LINES} lines")
+    seen: set[str] = set()
+    for index, line in enumerate(refund.lines[:MAX_LINES]):
+        path = f"refund.lines[{index}]"
+        if ID.fullmatch(line.order_line_id) is None:
+            v.add(f"{path}.order_line_id", "is required (the order line's id)")
+        elif line.order_line_id in seen:
+            v.add(f"{path}.order_line_id", "appears more than once; put all units of a line in one entry")
+        seen.add(line.order_line_id)
+        v.check(line.quantity >= 1, f"{path}.quantity", "must be at least 1")
+        v.check(line.quantity <= MAX_QUANTITY, f"{path}.quantity", f"must be at most {MAX_QUANTITY}")
+    v.check(refund.reason in _REASONS, "refund.reason", "is required: say why the money goes back")
+    v.check(refund.method in _METHODS, "refund.method", "is not a known refund method")
+    v.check(len(refund.note) <= MAX_NOTE_LENGTH, "refund.note", f"at most {MAX_NOTE_LENGTH} characters")
+    v.raise_if_any()
+
+
+def validate_get_refund(request: refund_service_pb2.GetRefundRequest) -> str:
+    """The refund id named by the request."""
+    match = REFUND_NAME.fullmatch(request.name)
+    if match is None:
+        v = Violations()
+        v.add("name", 'must be "refunds/{refund_id}"')
+        v.raise_if_any()
+        raise AssertionError("unreachable")  # pragma: no cover
+    return match.group(1)
+
+
+def validate_list_refunds(request: refund_service_pb2.ListRefundsRequest) -> int:
+    """The page size to use (AIP-158: 0 is 50, above 100 is 100, negative is refused)."""
+    v = Violations()
+    v.check(request.page_size >= 0, "page_size", "must not be negative")
+    if request.case:
+        v.check(CASE_NAME.fullmatch(request.case) is not None, "case", 'must be "cases/{case_id}"')
+    if request.order_id:
+        v.check(ID.fullmatch(request.order_id) is not None, "order_id", "is not an order id")
+    for index, status in enumerate(request.statuses):
+        v.check(status in _STATUSES, f"statuses[{index}]", "is not a refund status")
+    v.raise_if_any()
+    return page_size(request.page_size)
+
+
+def validate_quote_refund(request: refund_service_pb2.QuoteRefundRequest) -> None:
+    v = Violations()
+    v.check(ID.fullmatch(request.order_id) is not None, "order_id", "is required (the shop's order id)")
+    v.raise_if_any()

@@ -1,0 +1,54 @@
+"""The shop adapter against the real shop stand-in: the order in our own terms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from refund_svc.domain.errors import ShopUnavailableError
+from refund_svc.domain.money import Money
+from refund_svc.infrastructure.shop_gateway import GrpcShopGateway
+
+pytestmark = pytest.mark.integration
+
+
+async def test_an_order_arrives_as_the_domain_order(shop_address: str) -> None:
+    gateway = GrpcShopGateway(shop_address)
+    await gateway.open()
+    try:
+        order = await gateway.get_order("ord_1001")
+        undelivered = await gateway.get_order("ord_1003")
+        missing = await gateway.get_order("ord_404")
+    finally:
+        await gateway.close()
+
+    assert order is not None
+    assert order.customer_id == "cus_1001"
+    assert order.currency_code == "EUR"
+    assert [(ln.line_id, ln.quantity, ln.paid) for ln in order.lines] == [
+        ("ln_1", 1, Money(7900, "EUR")),
+        ("ln_2", 3, Money(3508, "EUR")),
+    ]
+    assert order.lines[1].product_title == "Phone case"
+    assert order.delivered_at is not None
+    assert order.delivered_at.tzinfo is not None
+    assert datetime.now(UTC) - order.delivered_at < timedelta(days=4)
+    assert undelivered is not None
+    assert undelivered.delivered_at is None
+    assert missing is None
+
+
+async def test_an_unreachable_shop_is_unavailable() -> None:
+    gateway = GrpcShopGateway("127.0.0.1:1", deadline_s=0.5)
+    await gateway.open()
+    try:
+        with pytest.raises(ShopUnavailableError):
+            await gateway.get_order("ord_1001")
+    finally:
+        await gateway.close()
+
+
+async def test_an_unopened_gateway_says_so() -> None:
+    with pytest.raises(RuntimeError, match="not open"):
+        await GrpcShopGateway("127.0.0.1:1").get_order("ord_1001")
