@@ -125,7 +125,7 @@ async def http_ready(url: str) -> bool:
     except (OSError, TimeoutError):
         return False
     try:
-        writer.write(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        writer.write(f"GET /api/health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
         await writer.drain()
         status_line = await asyncio.wait_for(reader.readline(), 2.0)
         return b" 200 " in status_line

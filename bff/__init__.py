@@ -1,0 +1,1 @@
+"""The backend-for-frontend: browser sessions, role rules, composition of screens, gRPC to the services."""

@@ -1,0 +1,1 @@
+"""Thin wrappers over the services' gRPC stubs: the only BFF modules that import generated code."""

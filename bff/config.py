@@ -1,0 +1,62 @@
+"""The BFF's settings, read from the environment (prefix BFF_) once, in __main__ or by tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_ORIGINS = "http://127.0.0.1:8000,http://localhost:8000,http://127.0.0.1:5173,http://localhost:5173"
+
+
+class Settings(BaseSettings):
+    # hide_input_in_errors: a bad secret must not be echoed into logs by a validation error.
+    model_config = SettingsConfigDict(
+        env_prefix="BFF_", extra="ignore", frozen=True, hide_input_in_errors=True
+    )
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    support_addr: str = "127.0.0.1:50051"
+    refund_addr: str = "127.0.0.1:50052"
+    shop_addr: str = "127.0.0.1:50053"
+    # Empty string: an in-process store (one process only; warned about loudly at start-up).
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_max_connections: int = Field(default=64, ge=1)
+    # Prefix of every Redis key this process writes; tests give each app its own.
+    redis_key_prefix: str = "bff:"
+    order_cache_ttl_s: float = Field(default=60.0, gt=0)
+    session_idle_timeout_s: float = Field(default=30 * 60, gt=0)
+    session_absolute_timeout_s: float = Field(default=12 * 60 * 60, gt=0)
+    static_dir: Path = Path("frontend/dist")
+    # "auto": Secure over TLS and on loopback hosts (browsers accept Secure cookies there, and the
+    # __Host- prefix requires Secure); not Secure on plain http elsewhere.
+    cookie_secure: Literal["auto"] | bool = "auto"
+    allowed_origins: str = DEFAULT_ORIGINS
+    rpc_deadline_s: float = Field(default=2.0, gt=0)
+    rpc_retries: int = Field(default=2, ge=0)
+    accounts_file: Path = PACKAGE_DIR / "demo_accounts.json"
+    sign_in_limit_per_account: int = Field(default=5, ge=1)
+    sign_in_limit_per_address: int = Field(default=20, ge=1)
+    sign_in_window_s: int = Field(default=60, ge=1)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Prometheus metrics on their own loopback port; unset: not served.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "BFF_LOG_LEVEL"))
+    identity_secret: SecretStr = Field(
+        min_length=32, validation_alias=AliasChoices("ACME_IDENTITY_SECRET", "identity_secret"), repr=False
+    )
+
+    @field_validator("cookie_secure", mode="before")
+    @classmethod
+    def _parse_cookie_secure(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return "auto"
+        return value
+
+    @property
+    def origins(self) -> frozenset[str]:
+        return frozenset(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())

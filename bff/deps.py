@@ -1,0 +1,94 @@
+"""Request dependencies as Annotated aliases: the app state, the signed-in user, role gates."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+from fastapi.security import APIKeyCookie
+
+from bff.accounts import Account
+from bff.problems import ProblemError
+from bff.sessions import COOKIE_NAME
+from bff.state import AppState
+from kit.identity import Role
+
+
+def _state(request: Request) -> AppState:
+    state: AppState = request.app.state.bff
+    return state
+
+
+State = Annotated[AppState, Depends(_state)]
+
+# Declares the cookie in the OpenAPI document too (security scheme "session").
+_session_cookie = APIKeyCookie(name=COOKIE_NAME, scheme_name="session", auto_error=False)
+SessionCookie = Annotated[str | None, Depends(_session_cookie)]
+
+NOT_SIGNED_IN = ProblemError(status=401, reason="NOT_SIGNED_IN", detail="Please sign in to continue.")
+
+
+async def _current_user(state: State, cookie: SessionCookie) -> Account:
+    # StoreUnavailableError propagates: it becomes a 503 (fail closed), never a 401 that would sign
+    # the user out while the session store is only briefly away.
+    session = await state.sessions.get(cookie) if cookie else None
+    account = state.directory.by_id(session.user_id) if session else None
+    if account is None:
+        raise NOT_SIGNED_IN
+    return account
+
+
+CurrentUser = Annotated[Account, Depends(_current_user)]
+
+
+async def _staff_user(user: CurrentUser) -> Account:
+    if not user.role.is_staff:
+        raise ProblemError(status=403, reason="STAFF_ONLY", detail="Only the support team can do that.")
+    return user
+
+
+async def _customer_user(user: CurrentUser) -> Account:
+    if user.role != Role.CUSTOMER:
+        raise ProblemError(status=403, reason="CUSTOMERS_ONLY", detail="This is only available to customers.")
+    return user
+
+
+StaffUser = Annotated[Account, Depends(_staff_user)]
+CustomerUser = Annotated[Account, Depends(_customer_user)]
+
+_CASE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+async def _case_id(case_id: Annotated[str, Path(alias="caseId", max_length=64)]) -> str:
+    # Ids go into resource names ("cases/{id}"): anything else than an id is simply not found.
+    if not _CASE_ID.match(case_id):
+        raise ProblemError(status=404, reason="CASE_NOT_FOUND", detail="We could not find that case.")
+    return case_id
+
+
+CaseId = Annotated[str, Depends(_case_id)]
+
+_IDEMPOTENCY_NS = uuid.UUID("6f1c8a52-3e0b-4a4e-9d1f-2b8f0c7d5a11")
+
+
+async def _create_request_id(
+    user: CurrentUser,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=200,
+            description="Makes a retried create return the first result instead of creating twice.",
+        ),
+    ] = None,
+) -> str:
+    """One request_id per create: derived from the client's Idempotency-Key (scoped to the user, so
+    two users' keys never collide), else new. Retries inside the BFF reuse it."""
+    if idempotency_key:
+        return str(uuid.uuid5(_IDEMPOTENCY_NS, f"{user.id}\x00{idempotency_key}"))
+    return str(uuid.uuid4())
+
+
+CreateRequestId = Annotated[str, Depends(_create_request_id)]

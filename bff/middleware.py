@@ -1,0 +1,167 @@
+"""The front door, as one pure ASGI middleware (BaseHTTPMiddleware costs a task and a copy per request):
+request id, security headers on every response, CSRF and content-type rules for state-changing
+requests, a body size limit, the catch-all for unexpected errors, and one log event per request."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bff.metrics import observe
+from bff.problems import ProblemError, internal_error, problem_response
+from kit.context import new_request_id, request_id_var
+from kit.logs import get_logger
+
+log = get_logger("bff.http")
+
+CSRF_HEADER = "x-requested-by"
+CSRF_VALUE = "acme-ui"
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'; object-src 'none'"
+)
+_COMMON_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+_HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "null"
+
+
+class FrontDoorMiddleware:
+    def __init__(self, app: ASGIApp, *, allowed_origins: Iterable[str], max_body_bytes: int) -> None:
+        self.app = app
+        self.allowed_origins = frozenset(allowed_origins)
+        self.max_body_bytes = max_body_bytes
+
+    def _refusal(self, scope: Scope, headers: Headers) -> ProblemError | None:
+        if scope["method"] not in STATE_CHANGING:
+            return None
+        if headers.get(CSRF_HEADER) != CSRF_VALUE:
+            return ProblemError(
+                status=403,
+                reason="CSRF_HEADER_MISSING",
+                detail="This request was refused for your security. Reload the page and try again.",
+            )
+        # Browsers send Origin on every non-GET fetch; Referer is the fallback. Clients that send
+        # neither (curl, tests) are not browsers and cannot carry a victim's cookie by accident.
+        origin = headers.get("origin")
+        if origin is None and headers.get("referer"):
+            origin = _origin_of(headers["referer"])
+        if origin is not None and origin.rstrip("/") not in self.allowed_origins:
+            return ProblemError(
+                status=403,
+                reason="ORIGIN_NOT_ALLOWED",
+                detail="This request was refused for your security. Open the site directly and try again.",
+            )
+        if headers.get("sec-fetch-site") == "cross-site":
+            return ProblemError(
+                status=403,
+                reason="CROSS_SITE_REQUEST",
+                detail="This request was refused for your security. Open the site directly and try again.",
+            )
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
+            return ProblemError(
+                status=413, reason="TOO_LARGE", detail="That is too much text to send at once."
+            )
+        has_body = (length is not None and length != "0") or "transfer-encoding" in headers
+        # JSON only: an HTML form cannot send it cross-site without a CORS preflight.
+        if (scope["method"] != "DELETE" or has_body) and not _is_json(headers.get("content-type", "")):
+            return ProblemError(
+                status=415, reason="UNSUPPORTED_MEDIA_TYPE", detail="This request must be sent as JSON."
+            )
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = Headers(scope=scope)
+        incoming = headers.get("x-request-id", "")
+        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else new_request_id()
+        token = request_id_var.set(request_id)
+        path: str = scope["path"]
+        is_api = path == "/api" or path.startswith("/api/")
+        extra = [*_COMMON_HEADERS, (b"x-request-id", request_id.encode())]
+        if scope.get("scheme") == "https":
+            extra.append(_HSTS)
+        state = {"status": 0}
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["status"] = message["status"]
+                raw = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if not (is_api and k.lower() == b"cache-control")
+                ]
+                raw.extend(extra)
+                if is_api:
+                    raw.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": raw}
+            await send(message)
+
+        try:
+            refusal = self._refusal(scope, headers)
+            if refusal is not None:
+                await problem_response(refusal)(scope, receive, send_with_headers)
+            else:
+                await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("unhandled error", method=scope["method"], path=_template(scope))
+            if state["status"] == 0:
+                await problem_response(internal_error())(scope, receive, send_with_headers)
+            else:  # the response already started: nothing sane to send, let the server drop it
+                raise
+        finally:
+            duration_s = time.perf_counter() - started
+            route = _template(scope)
+            status = state["status"] or 500
+            observe(scope["method"], route, status, duration_s)
+            log.info(
+                "request",
+                method=scope["method"],
+                path=route,
+                status=status,
+                duration_ms=round(duration_s * 1000, 2),
+            )
+            request_id_var.reset(token)
+
+
+def _template(scope: Scope) -> str:
+    """The route's path template, never the raw path (ids, and search text in query strings, stay out
+    of logs)."""
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if isinstance(template, str) and template != "/{full_path:path}" and template != "/{full_path}":
+        return template
+    # Unmatched paths share one label: raw paths would make metrics labels unbounded.
+    return "/api/*" if scope["path"].startswith("/api/") else "static"
+
+
+__all__ = ["CSRF_HEADER", "CSRF_VALUE", "FrontDoorMiddleware"]

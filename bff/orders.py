@@ -1,0 +1,113 @@
+"""Order lookups: cache-aside in the store with a TTL, one upstream call per key at a time.
+
+The shop is upstream and slow to change, so its orders are cached for `ttl_s`. Concurrent misses of
+the same key share one upstream call (single-flight, within this process). The cache is only an
+optimisation: when the store is down, lookups go straight to the shop.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter
+
+from bff import schemas
+from bff.store import KeyValueStore, StoreUnavailableError
+from kit.identity import Identity
+
+T = TypeVar("T")
+
+
+class ShopOrder(BaseModel):
+    """An order and whose it is (the owner never goes to the browser, only into checks)."""
+
+    customer_id: str
+    order: schemas.Order
+
+
+_ONE = TypeAdapter(ShopOrder)
+_MANY = TypeAdapter(list[ShopOrder])
+
+
+class OrderSource(abc.ABC):
+    """The shop, as the BFF needs it (the gRPC adapter is bff.clients.shop.ShopClient)."""
+
+    @abc.abstractmethod
+    async def orders_of(self, who: Identity, customer_id: str) -> list[ShopOrder]: ...
+
+    @abc.abstractmethod
+    async def order(self, who: Identity, order_id: str) -> ShopOrder | None:
+        """None when the shop has no such order."""
+
+
+class OrderLookup:
+    def __init__(self, source: OrderSource, store: KeyValueStore, *, prefix: str, ttl_s: float) -> None:
+        self._source = source
+        self._store = store
+        self._prefix = prefix
+        self._ttl_s = ttl_s
+        self._inflight: dict[str, asyncio.Future[Any]] = {}
+
+    def order_key(self, order_id: str) -> str:
+        return f"{self._prefix}order:v1:{order_id}"
+
+    def customer_key(self, customer_id: str) -> str:
+        return f"{self._prefix}orders:v1:{customer_id}"
+
+    async def orders_of(self, who: Identity, customer_id: str) -> list[ShopOrder]:
+        key = self.customer_key(customer_id)
+
+        async def load() -> list[ShopOrder]:
+            cached = await self._cached(key)
+            if cached is not None:
+                return _MANY.validate_json(cached)
+            orders = await self._source.orders_of(who, customer_id)
+            items = [(key, _MANY.dump_json(orders))]
+            items += [(self.order_key(o.order.id), _ONE.dump_json(o)) for o in orders]
+            await self._remember(items)
+            return orders
+
+        return await self._single_flight(key, load)
+
+    async def order(self, who: Identity, order_id: str) -> ShopOrder | None:
+        key = self.order_key(order_id)
+
+        async def load() -> ShopOrder | None:
+            cached = await self._cached(key)
+            if cached is not None:
+                return _ONE.validate_json(cached)
+            order = await self._source.order(who, order_id)
+            if order is not None:  # misses are not cached: a new order must show up at once
+                await self._remember([(key, _ONE.dump_json(order))])
+            return order
+
+        return await self._single_flight(key, load)
+
+    async def _cached(self, key: str) -> bytes | None:
+        try:
+            return await self._store.get(key)
+        except StoreUnavailableError:
+            return None  # the store is down: a miss
+
+    async def _remember(self, items: list[tuple[str, bytes]]) -> None:
+        with contextlib.suppress(StoreUnavailableError):  # the next lookup asks the shop again
+            await self._store.set_many(items, self._ttl_s)
+
+    async def _single_flight(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
+        future: asyncio.Future[T] | None = self._inflight.get(key)
+        if future is None:
+            future = asyncio.ensure_future(load())
+            self._inflight[key] = future
+            future.add_done_callback(lambda done: self._landed(key, done))
+        # shield: one caller giving up (client gone) must not cancel the call the others wait for.
+        return await asyncio.shield(future)
+
+    def _landed(self, key: str, done: asyncio.Future[Any]) -> None:
+        if self._inflight.get(key) is done:
+            del self._inflight[key]
+        if not done.cancelled():
+            done.exception()  # retrieved, so a failure nobody awaited is not reported as lost

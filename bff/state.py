@@ -1,0 +1,37 @@
+"""What the lifespan opens and every request uses: one instance per app, never a module global."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bff.accounts import PasswordChecker, UserDirectory
+from bff.clients.refund import RefundClient
+from bff.clients.support import SupportClient
+from bff.config import Settings
+from bff.orders import OrderLookup
+from bff.ratelimit import Limit, RateLimiter
+from bff.sessions import SessionManager
+from bff.store import KeyValueStore
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    settings: Settings
+    directory: UserDirectory
+    passwords: PasswordChecker
+    store: KeyValueStore
+    sessions: SessionManager
+    limiter: RateLimiter
+    support: SupportClient
+    refunds: RefundClient
+    orders: OrderLookup
+
+    @property
+    def sign_in_per_account(self) -> Limit:
+        s = self.settings
+        return Limit("signin-account", s.sign_in_limit_per_account, s.sign_in_window_s)
+
+    @property
+    def sign_in_per_address(self) -> Limit:
+        s = self.settings
+        return Limit("signin-address", s.sign_in_limit_per_address, s.sign_in_window_s)

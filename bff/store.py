@@ -1,0 +1,218 @@
+"""The small key-value port behind sessions, rate limits and the order cache, with two adapters.
+
+RedisStore is the real one. MemoryStore keeps everything in this process: it exists so that the BFF
+runs without Redis on a laptop, and it is only correct with ONE process.
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+Clock = Callable[[], float]
+
+
+class StoreUnavailableError(Exception):
+    """The store cannot be reached; callers decide whether to fail closed or go around it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """A fixed-window counter after an increment: how many hits and how long until the window ends."""
+
+    count: int
+    reset_in_s: float
+
+
+class KeyValueStore(abc.ABC):
+    @abc.abstractmethod
+    async def get(self, key: str) -> bytes | None: ...
+
+    @abc.abstractmethod
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]: ...
+
+    @abc.abstractmethod
+    async def set(self, key: str, value: bytes, ttl_s: float) -> None: ...
+
+    @abc.abstractmethod
+    async def set_many(self, items: Sequence[tuple[str, bytes]], ttl_s: float) -> None: ...
+
+    @abc.abstractmethod
+    async def delete(self, key: str) -> None: ...
+
+    @abc.abstractmethod
+    async def hit(self, key: str, window_s: float) -> Hits:
+        """Counts one hit in the key's current fixed window (the window starts at the first hit)."""
+
+    @abc.abstractmethod
+    async def ttl(self, key: str) -> float | None:
+        """Seconds until the key expires; None when it does not exist."""
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisStore(KeyValueStore):
+    """Redis with a BLOCKING pool: redis-py's default async pool raises at its limit (the 101st call)
+    instead of waiting. After a failure the store reports unavailable for `cooldown_s` without
+    trying, so a dead Redis costs callers nothing; after that, the next call tries again."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_connections: int = 64,
+        timeout_s: float = 0.5,
+        cooldown_s: float = 1.0,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=max_connections,
+            timeout=2.0,  # wait this long for a free pooled connection, then fail
+            socket_connect_timeout=timeout_s,
+            socket_timeout=timeout_s,
+            # One immediate retry replaces a pooled connection that died with a Redis restart;
+            # redis-py's default (10 retries with backoff) would stall every request while Redis is down.
+            retry=Retry(NoBackoff(), 1),
+            health_check_interval=30,
+        )
+        self._redis = Redis(connection_pool=pool)
+        self._cooldown_s = cooldown_s
+        self._clock = clock
+        self._down_until = 0.0
+
+    def _check(self) -> None:
+        if self._clock() < self._down_until:
+            raise StoreUnavailableError("redis recently failed")
+
+    def _failed(self, exc: RedisError) -> StoreUnavailableError:
+        self._down_until = self._clock() + self._cooldown_s
+        return StoreUnavailableError(type(exc).__name__)
+
+    async def get(self, key: str) -> bytes | None:
+        self._check()
+        try:
+            value = await self._redis.get(key)
+        except RedisError as exc:
+            raise self._failed(exc) from exc
+        return value if value is None or isinstance(value, bytes) else str(value).encode()
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        self._check()
+        try:
+            values = await self._redis.mget(list(keys))
+        except RedisError as exc:
+            raise self._failed(exc) from exc
+        return [v if v is None or isinstance(v, bytes) else str(v).encode() for v in values]
+
+    async def set(self, key: str, value: bytes, ttl_s: float) -> None:
+        self._check()
+        try:
+            await self._redis.set(key, value, px=max(1, math.ceil(ttl_s * 1000)))
+        except RedisError as exc:
+            raise self._failed(exc) from exc
+
+    async def set_many(self, items: Sequence[tuple[str, bytes]], ttl_s: float) -> None:
+        if not items:
+            return
+        self._check()
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key, value in items:
+                    pipe.set(key, value, px=max(1, math.ceil(ttl_s * 1000)))
+                await pipe.execute()
+        except RedisError as exc:
+            raise self._failed(exc) from exc
+
+    async def delete(self, key: str) -> None:
+        self._check()
+        try:
+            await self._redis.delete(key)
+        except RedisError as exc:
+            raise self._failed(exc) from exc
+
+    async def hit(self, key: str, window_s: float) -> Hits:
+        self._check()
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(key)
+                # NX: only the first hit of a window sets the expiry (Redis >= 7).
+                pipe.pexpire(key, max(1, math.ceil(window_s * 1000)), nx=True)
+                pipe.pttl(key)
+                count, _, pttl = await pipe.execute()
+        except RedisError as exc:
+            raise self._failed(exc) from exc
+        return Hits(count=int(count), reset_in_s=max(0, int(pttl)) / 1000)
+
+    async def ttl(self, key: str) -> float | None:
+        self._check()
+        try:
+            pttl = int(await self._redis.pttl(key))
+        except RedisError as exc:
+            raise self._failed(exc) from exc
+        return None if pttl == -2 else (math.inf if pttl == -1 else pttl / 1000)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+class MemoryStore(KeyValueStore):
+    """Everything in a dict, expired lazily. One process only."""
+
+    def __init__(self, clock: Clock = time.monotonic) -> None:
+        self._clock = clock
+        self._data: dict[str, tuple[bytes, float]] = {}
+
+    def _live(self, key: str) -> tuple[bytes, float] | None:
+        item = self._data.get(key)
+        if item is not None and item[1] <= self._clock():
+            del self._data[key]
+            return None
+        return item
+
+    def _sweep(self) -> None:
+        # Amortised clean-up so that abandoned keys do not pile up forever.
+        if len(self._data) > 10_000:
+            now = self._clock()
+            for key in [k for k, (_, exp) in self._data.items() if exp <= now]:
+                del self._data[key]
+
+    async def get(self, key: str) -> bytes | None:
+        item = self._live(key)
+        return None if item is None else item[0]
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return [await self.get(k) for k in keys]
+
+    async def set(self, key: str, value: bytes, ttl_s: float) -> None:
+        self._sweep()
+        self._data[key] = (value, self._clock() + ttl_s)
+
+    async def set_many(self, items: Sequence[tuple[str, bytes]], ttl_s: float) -> None:
+        for key, value in items:
+            await self.set(key, value, ttl_s)
+
+    async def delete(self, key: str) -> None:
+        self._data.pop(key, None)
+
+    async def hit(self, key: str, window_s: float) -> Hits:
+        item = self._live(key)
+        now = self._clock()
+        count, expires = (int(item[0]) + 1, item[1]) if item else (1, now + window_s)
+        self._data[key] = (str(count).encode(), expires)
+        return Hits(count=count, reset_in_s=expires - now)
+
+    async def ttl(self, key: str) -> float | None:
+        item = self._live(key)
+        return None if item is None else item[1] - self._clock()

@@ -1,0 +1,106 @@
+"""Shared helpers of the BFF tests: settings, an app with its lifespan running, signed-in clients."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from bff.accounts import UserDirectory
+from bff.config import Settings
+from bff.main import create_app
+from bff.store import KeyValueStore, MemoryStore, RedisStore
+from tests.bff.fakes import demo_directory
+
+SECRET = "test-identity-secret-" + "k" * 24
+REDIS_URL = "redis://127.0.0.1:6379/0"
+PASSWORD = "demo-password"
+CSRF = {"X-Requested-By": "acme-ui"}
+BASE_URL = "http://127.0.0.1:8000"
+EMAILS = {
+    "ana": "ana@example.com",
+    "ben": "ben@example.com",
+    "sam": "sam@example.com",
+    "kim": "kim@example.com",
+    "lee": "lee@example.com",
+}
+
+
+def free_port() -> int:
+    """A port where nothing listens (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def unique_prefix() -> str:
+    return f"test:bff:{uuid.uuid4().hex[:12]}:"
+
+
+def settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "identity_secret": SECRET,
+        "redis_url": REDIS_URL,
+        "redis_key_prefix": unique_prefix(),
+        "cookie_secure": False,
+        # Nothing listens there unless a test says otherwise: calls fail fast with UNAVAILABLE.
+        "support_addr": f"127.0.0.1:{free_port()}",
+        "refund_addr": f"127.0.0.1:{free_port()}",
+        "shop_addr": f"127.0.0.1:{free_port()}",
+        "rpc_retries": 0,
+        "static_dir": Path("/nonexistent-static-dir"),
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def running(
+    config: Settings,
+    *,
+    directory: UserDirectory | None = None,
+    store_factory: Callable[[Settings], KeyValueStore] | None = None,
+) -> AsyncIterator[FastAPI]:
+    """The app with its lifespan running (httpx's ASGITransport does not run lifespans)."""
+    kwargs: dict[str, Any] = {"directory": directory or demo_directory()}
+    if store_factory is not None:
+        kwargs["store_factory"] = store_factory
+    app = create_app(config, **kwargs)
+    async with app.router.lifespan_context(app):
+        try:
+            yield app
+        finally:
+            if config.redis_url:
+                await delete_prefix(config.redis_key_prefix)
+
+
+def memory_store(_: Settings) -> KeyValueStore:
+    return MemoryStore()
+
+
+@asynccontextmanager
+async def client(app: FastAPI, base_url: str = BASE_URL) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:
+        yield http
+
+
+async def sign_in(http: httpx.AsyncClient, who: str, password: str = PASSWORD) -> httpx.Response:
+    return await http.post("/api/session", json={"email": EMAILS[who], "password": password}, headers=CSRF)
+
+
+async def delete_prefix(prefix: str) -> None:
+    store = RedisStore(REDIS_URL)
+    try:
+        redis = store._redis
+        keys = [key async for key in redis.scan_iter(match=f"{prefix}*", count=500)]
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await store.close()

@@ -1,0 +1,58 @@
+"""The OpenAPI document describes every endpoint: stable ids, request and response models, problems."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+from bff.openapi import document
+
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(method, path, op) for path, item in spec["paths"].items() for method, op in item.items()]
+
+
+def test_the_document_prints_without_environment_and_is_stable() -> None:
+    first, second = document(), document()
+
+    assert first == second
+    assert orjson.loads(first)["openapi"].startswith("3.")
+
+
+def test_every_operation_has_a_readable_id_a_response_model_and_problem_errors() -> None:
+    spec = orjson.loads(document())
+    operations = _operations(spec)
+
+    assert len(operations) == 13
+    for method, path, op in operations:
+        assert re.fullmatch(r"[a-z]+[A-Za-z]*", op["operationId"]), op["operationId"]
+        assert "422" not in op["responses"]
+        success = [code for code in op["responses"] if code.startswith("2")]
+        assert len(success) == 1, (method, path)
+        if success[0] != "204":
+            assert "$ref" in op["responses"][success[0]]["content"]["application/json"]["schema"]
+        errors = {code: r for code, r in op["responses"].items() if int(code) >= 400}
+        assert errors, (method, path)
+        for response in errors.values():
+            assert response["content"] == {"application/problem+json": {"schema": PROBLEM}}
+        if method in ("post", "patch", "put"):
+            assert "$ref" in op["requestBody"]["content"]["application/json"]["schema"]
+            assert {"403", "415"} <= set(errors)
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+def test_json_field_names_are_camel_case_and_always_present_in_responses() -> None:
+    schemas = orjson.loads(document())["components"]["schemas"]
+
+    case = schemas["Case"]
+    assert {"orderId", "orderLineIds", "slaBreached", "previousCaseNumber", "firstResponseDueAt"} <= set(
+        case["properties"]
+    )
+    assert set(case["required"]) == set(case["properties"])
+    assert schemas["CaseListResponse"]["required"] == ["cases", "nextPageToken"]
+    assert set(schemas["Problem"]["required"]) == {"title", "status", "detail", "reason"}
+    assert "order_id" not in str(schemas)

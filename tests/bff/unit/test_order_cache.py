@@ -1,0 +1,152 @@
+"""Order lookups: cache-aside in real Redis, single-flight, TTL; straight to the shop when Redis is down."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from bff import schemas
+from bff.orders import OrderLookup, ShopOrder
+from bff.store import RedisStore
+from kit.identity import Identity, Role
+from tests.bff.fakes import FakeOrderSource
+from tests.bff.helpers import free_port
+
+ANA = Identity("cus_1001", Role.CUSTOMER)
+
+
+def _order(order_id: str, customer_id: str = "cus_1001") -> ShopOrder:
+    euros = schemas.Money(amount_minor=1200, currency="EUR")
+    return ShopOrder(
+        customer_id=customer_id,
+        order=schemas.Order(
+            id=order_id,
+            placed_at=datetime(2026, 3, 1, tzinfo=UTC),
+            delivered_at=None,
+            status="paid",
+            total=euros,
+            lines=[
+                schemas.OrderLine(id="ln_1", product_title="Mug", quantity=1, unit_price=euros, paid=euros)
+            ],
+        ),
+    )
+
+
+async def test_fifty_concurrent_misses_make_one_upstream_call(redis_store: RedisStore, prefix: str) -> None:
+    source = FakeOrderSource([_order("ord_1")])
+    source.release.clear()  # hold the upstream call open so that every lookup misses meanwhile
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60)
+
+    pending = [asyncio.ensure_future(lookup.order(ANA, "ord_1")) for _ in range(50)]
+    await asyncio.sleep(0.05)
+    source.release.set()
+    results = await asyncio.gather(*pending)
+
+    assert source.calls == 1
+    assert all(r is not None and r.order.id == "ord_1" for r in results)
+
+
+async def test_a_cached_order_is_served_from_redis_with_the_ttl(redis_store: RedisStore, prefix: str) -> None:
+    source = FakeOrderSource([_order("ord_1")])
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=30)
+
+    first = await lookup.order(ANA, "ord_1")
+    second = await lookup.order(ANA, "ord_1")
+    ttl = await redis_store.ttl(f"{prefix}order:v1:ord_1")
+
+    assert source.calls == 1
+    assert first == second
+    assert ttl is not None
+    assert 25 < ttl <= 30
+
+
+async def test_an_expired_entry_is_fetched_again(redis_store: RedisStore, prefix: str) -> None:
+    source = FakeOrderSource([_order("ord_1")])
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=0.15)
+
+    await lookup.order(ANA, "ord_1")
+    await asyncio.sleep(0.25)
+    await lookup.order(ANA, "ord_1")
+
+    assert source.calls == 2
+
+
+async def test_a_customers_list_also_fills_the_single_order_keys(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    source = FakeOrderSource([_order("ord_1"), _order("ord_2"), _order("ord_9", "cus_1002")])
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60)
+
+    orders = await lookup.orders_of(ANA, "cus_1001")
+    again = await lookup.orders_of(ANA, "cus_1001")
+    single = await lookup.order(ANA, "ord_2")
+
+    assert [o.order.id for o in orders] == ["ord_1", "ord_2"] == [o.order.id for o in again]
+    assert single is not None
+    assert single.customer_id == "cus_1001"
+    assert source.calls == 1
+
+
+async def test_an_unknown_order_is_none_and_not_cached(redis_store: RedisStore, prefix: str) -> None:
+    source = FakeOrderSource([])
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60)
+
+    assert await lookup.order(ANA, "ord_404") is None
+    assert await lookup.order(ANA, "ord_404") is None
+    assert source.calls == 2
+
+
+async def test_with_redis_down_every_lookup_goes_to_the_shop() -> None:
+    dead = RedisStore(f"redis://127.0.0.1:{free_port()}/0", timeout_s=0.2)
+    source = FakeOrderSource([_order("ord_1")])
+    lookup = OrderLookup(source, dead, prefix="x:", ttl_s=60)
+    try:
+        first = await lookup.order(ANA, "ord_1")
+        second = await lookup.orders_of(ANA, "cus_1001")
+    finally:
+        await dead.close()
+
+    assert first is not None
+    assert first.order.id == "ord_1"
+    assert [o.order.id for o in second] == ["ord_1"]
+    assert source.calls == 2
+
+
+async def test_an_upstream_failure_reaches_every_waiter_and_is_not_cached(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    source = FakeOrderSource([_order("ord_1")], fail=RuntimeError("shop down"))
+    source.release.clear()
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60)
+
+    pending = [asyncio.ensure_future(lookup.order(ANA, "ord_1")) for _ in range(5)]
+    await asyncio.sleep(0.02)
+    source.release.set()
+    results = await asyncio.gather(*pending, return_exceptions=True)
+    source.fail = None
+    recovered = await lookup.order(ANA, "ord_1")
+
+    assert all(isinstance(r, RuntimeError) for r in results)
+    assert recovered is not None
+    assert source.calls == 2
+
+
+async def test_a_caller_that_gives_up_does_not_cancel_the_others(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    source = FakeOrderSource([_order("ord_1")])
+    source.release.clear()
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60)
+
+    impatient = asyncio.ensure_future(lookup.order(ANA, "ord_1"))
+    patient = asyncio.ensure_future(lookup.order(ANA, "ord_1"))
+    await asyncio.sleep(0.02)
+    impatient.cancel()
+    source.release.set()
+
+    with pytest.raises(asyncio.CancelledError):
+        await impatient
+    assert (await patient) is not None
+    assert source.calls == 1
