@@ -105,9 +105,9 @@ class CaseServiceServicer:
     """
 
     def CreateCase(self, request, context):
-        """Opens a case on one of the caller's orders.
+        """Opens a case on one of the caller's orders (staff: on the order's customer's behalf).
         Returns INVALID_ARGUMENT naming the field when a field is missing or malformed, or when
-        the order is unknown or not the caller's.
+        the order is unknown or not the caller's (field "case.order_id", reason ORDER_NOT_FOUND).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -39,9 +39,9 @@ class CaseServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> CaseServiceAsyncStub: ...
     CreateCase: _grpc.UnaryUnaryMultiCallable[_case_service_pb2.CreateCaseRequest, _case_service_pb2.CreateCaseResponse]
-    """Opens a case on one of the caller's orders.
+    """Opens a case on one of the caller's orders (staff: on the order's customer's behalf).
     Returns INVALID_ARGUMENT naming the field when a field is missing or malformed, or when
-    the order is unknown or not the caller's.
+    the order is unknown or not the caller's (field "case.order_id", reason ORDER_NOT_FOUND).
     """
     GetCase: _grpc.UnaryUnaryMultiCallable[_case_service_pb2.GetCaseRequest, _case_service_pb2.GetCaseResponse]
     """Returns one case, with its conversation and timeline when view is FULL.
@@ -83,9 +83,9 @@ class CaseServiceAsyncStub(CaseServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreateCase: _aio.UnaryUnaryMultiCallable[_case_service_pb2.CreateCaseRequest, _case_service_pb2.CreateCaseResponse]  # type: ignore[assignment]
-    """Opens a case on one of the caller's orders.
+    """Opens a case on one of the caller's orders (staff: on the order's customer's behalf).
     Returns INVALID_ARGUMENT naming the field when a field is missing or malformed, or when
-    the order is unknown or not the caller's.
+    the order is unknown or not the caller's (field "case.order_id", reason ORDER_NOT_FOUND).
     """
     GetCase: _aio.UnaryUnaryMultiCallable[_case_service_pb2.GetCaseRequest, _case_service_pb2.GetCaseResponse]  # type: ignore[assignment]
     """Returns one case, with its conversation and timeline when view is FULL.
@@ -130,9 +130,9 @@ class CaseServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _case_service_pb2.CreateCaseRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_case_service_pb2.CreateCaseResponse, _abc.Awaitable[_case_service_pb2.CreateCaseResponse]]:
-        """Opens a case on one of the caller's orders.
+        """Opens a case on one of the caller's orders (staff: on the order's customer's behalf).
         Returns INVALID_ARGUMENT naming the field when a field is missing or malformed, or when
-        the order is unknown or not the caller's.
+        the order is unknown or not the caller's (field "case.order_id", reason ORDER_NOT_FOUND).
         """
 
     @_abc_1.abstractmethod

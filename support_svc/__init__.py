@@ -1,0 +1,1 @@
+"""support_svc: the support-case bounded context (gRPC service over its own SQLite database)."""

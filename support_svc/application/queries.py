@@ -1,0 +1,81 @@
+"""Read-side requests and results: the queue's filters, pages, and a case with its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from support_svc.domain.case import CaseEvent, CaseMessage, SupportCase
+from support_svc.domain.values import Actor, CaseCategory, CasePriority, CaseStatus
+
+
+class AssigneeScope(Enum):
+    ANY = "ANY"
+    MINE = "MINE"
+    UNASSIGNED = "UNASSIGNED"
+    SOMEONE = "SOMEONE"
+
+
+class CaseOrder(Enum):
+    NEWEST = "NEWEST"
+    OLDEST = "OLDEST"
+    DUE = "DUE"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseFilter:
+    """Which cases a list shows. Empty collections mean "any"."""
+
+    statuses: frozenset[CaseStatus] = frozenset()
+    priorities: frozenset[CasePriority] = frozenset()
+    categories: frozenset[CaseCategory] = frozenset()
+    assignee: AssigneeScope = AssigneeScope.ANY
+    assignee_id: str | None = None
+    breached_only: bool = False
+    customer_id: str | None = None
+    order_id: str | None = None
+    text: str = ""
+    order: CaseOrder = CaseOrder.NEWEST
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListCases:
+    """A caller's list request, before the caller's rights are applied."""
+
+    actor: Actor
+    filter: CaseFilter = field(default_factory=CaseFilter)
+    page_size: int
+    page_token: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseSearch:
+    """A list request the caller is entitled to: the customer scope and assignee are resolved."""
+
+    filter: CaseFilter
+    include_internal_text: bool
+    now: datetime
+    page_size: int
+    page_token: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    cases: list[SupportCase]
+    next_page_token: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    events: list[CaseEvent]
+    next_page_token: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetails:
+    """A case with its conversation and timeline, oldest first (empty for the basic view)."""
+
+    case: SupportCase
+    messages: list[CaseMessage] = field(default_factory=list)
+    events: list[CaseEvent] = field(default_factory=list)

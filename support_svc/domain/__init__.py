@@ -1,0 +1,1 @@
+"""The support-case domain: pure Python, standard library only, no I/O."""

@@ -1,0 +1,51 @@
+"""The support database: one writer connection (writes serialised by a lock) and one reader.
+
+WAL lets the reader run while a write transaction is open, so queue reads never wait on writes.
+All writes go through the writer connection, one BEGIN IMMEDIATE transaction at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiosqlite
+
+from kit.sqlite import connect, load_migrations, migrate
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class Database:
+    def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
+        self.path = path
+        self._synchronous = synchronous
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        # One transaction at a time on the shared writer connection: a second BEGIN would fail.
+        self.write_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Connects and applies the migrations not yet applied."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await connect(self.path, synchronous=self._synchronous)
+        await migrate(self._writer, load_migrations(MIGRATIONS))
+        self._reader = await connect(self.path, read_only=True)
+
+    async def close(self) -> None:
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    @property
+    def writer(self) -> aiosqlite.Connection:
+        if self._writer is None:
+            raise RuntimeError("the database is not open")
+        return self._writer
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            raise RuntimeError("the database is not open")
+        return self._reader

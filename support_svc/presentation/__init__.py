@@ -1,0 +1,1 @@
+"""The gRPC face of the support-case context: servicer, validation, mappers, error mapping."""

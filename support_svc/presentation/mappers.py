@@ -1,0 +1,201 @@
+"""The one translation point between protobuf messages and the application's types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from acme.support.v1 import case_pb2, case_service_pb2
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from kit.identity import Identity
+from kit.pagination import page_size
+from support_svc.application.commands import AddMessage, ChangeCase, OpenCase, UpdateCase
+from support_svc.application.queries import AssigneeScope, CaseFilter, CaseOrder, ListCases
+from support_svc.domain.case import CaseEvent, CaseMessage, SupportCase
+from support_svc.domain.values import Actor, CaseCategory, CasePriority, CaseStatus, EventKind, Role
+from support_svc.presentation.validation import parse_case_name
+
+
+def _enum_map[E: StrEnum](members: type[E], prefix: str, proto_enum: EnumTypeWrapper) -> dict[E, Any]:
+    """Domain enum -> proto enum value, by name (CaseStatus.OPEN -> CASE_STATUS_OPEN).
+
+    Any: each proto enum has its own ValueType; a name missing on either side fails at import.
+    """
+    return {member: proto_enum.Value(f"{prefix}{member.value}") for member in members}
+
+
+STATUS_TO_PROTO = _enum_map(CaseStatus, "CASE_STATUS_", case_pb2.CaseStatus)
+PRIORITY_TO_PROTO = _enum_map(CasePriority, "CASE_PRIORITY_", case_pb2.CasePriority)
+CATEGORY_TO_PROTO = _enum_map(CaseCategory, "CASE_CATEGORY_", case_pb2.CaseCategory)
+ROLE_TO_PROTO = _enum_map(Role, "ACTOR_ROLE_", case_pb2.ActorRole)
+EVENT_KIND_TO_PROTO = _enum_map(EventKind, "CASE_EVENT_KIND_", case_pb2.CaseEventKind)
+STATUS_FROM_PROTO = {number: member for member, number in STATUS_TO_PROTO.items()}
+PRIORITY_FROM_PROTO = {number: member for member, number in PRIORITY_TO_PROTO.items()}
+CATEGORY_FROM_PROTO = {number: member for member, number in CATEGORY_TO_PROTO.items()}
+ASSIGNEE_FROM_PROTO = {
+    case_service_pb2.ASSIGNEE_FILTER_UNSPECIFIED: AssigneeScope.ANY,
+    case_service_pb2.ASSIGNEE_FILTER_MINE: AssigneeScope.MINE,
+    case_service_pb2.ASSIGNEE_FILTER_UNASSIGNED: AssigneeScope.UNASSIGNED,
+    case_service_pb2.ASSIGNEE_FILTER_SOMEONE: AssigneeScope.SOMEONE,
+}
+ORDER_FROM_PROTO = {
+    case_service_pb2.CASE_ORDER_UNSPECIFIED: CaseOrder.NEWEST,
+    case_service_pb2.CASE_ORDER_NEWEST: CaseOrder.NEWEST,
+    case_service_pb2.CASE_ORDER_OLDEST: CaseOrder.OLDEST,
+    case_service_pb2.CASE_ORDER_DUE: CaseOrder.DUE,
+}
+
+
+class _NameAndEtag(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def etag(self) -> str: ...
+
+
+def actor_from_identity(identity: Identity) -> Actor:
+    return Actor(identity.subject, Role(identity.role.value.upper()))
+
+
+def case_name(case_id: int) -> str:
+    return f"cases/{case_id}"
+
+
+def etag_of(version: int) -> str:
+    return str(version)
+
+
+def version_from_etag(etag: str) -> int:
+    return int(etag)
+
+
+def _timestamp(moment: datetime | None) -> Timestamp | None:
+    if moment is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
+
+
+# --- domain -> proto ----------------------------------------------------------------------------
+
+
+def case_to_proto(case: SupportCase, now: datetime) -> case_pb2.Case:
+    return case_pb2.Case(
+        name=case_name(case.id),
+        case_number=case.number,
+        customer_id=case.customer_id,
+        order_id=case.order_id,
+        order_line_ids=list(case.order_line_ids),
+        category=CATEGORY_TO_PROTO[case.category],
+        subject=case.subject,
+        description=case.description,
+        priority=PRIORITY_TO_PROTO[case.priority],
+        status=STATUS_TO_PROTO[case.status],
+        assignee_id=case.assignee_id or "",
+        create_time=_timestamp(case.created_at),
+        update_time=_timestamp(case.updated_at),
+        first_response_due_time=_timestamp(case.sla.first_response_due),
+        resolution_due_time=_timestamp(case.sla.resolution_due),
+        first_response_time=_timestamp(case.sla.first_response_at),
+        sla_breached=case.is_breached(now),
+        etag=etag_of(case.version),
+        previous_case=case_name(case.previous_case_id) if case.previous_case_id else "",
+        resolve_time=_timestamp(case.resolved_at),
+        open_refund_count=case.open_refund_count,
+    )
+
+
+def message_to_proto(message: CaseMessage) -> case_pb2.CaseMessage:
+    return case_pb2.CaseMessage(
+        name=f"{case_name(message.case_id)}/messages/{message.id}",
+        author_id=message.author.id,
+        author_role=ROLE_TO_PROTO[message.author.role],
+        body=message.body,
+        internal=message.internal,
+        create_time=_timestamp(message.created_at),
+    )
+
+
+def event_to_proto(event: CaseEvent) -> case_pb2.CaseEvent:
+    return case_pb2.CaseEvent(
+        name=f"{case_name(event.case_id)}/events/{event.id}",
+        kind=EVENT_KIND_TO_PROTO[event.kind],
+        actor_id=event.actor.id,
+        actor_role=ROLE_TO_PROTO[event.actor.role],
+        summary=event.summary,
+        details=event.details,
+        create_time=_timestamp(event.created_at),
+        internal=event.internal,
+    )
+
+
+# --- proto -> application (requests already validated) -----------------------------------------
+
+
+def open_case_command(request: case_service_pb2.CreateCaseRequest, actor: Actor) -> OpenCase:
+    case = request.case
+    return OpenCase(
+        actor=actor,
+        order_id=case.order_id,
+        order_line_ids=tuple(case.order_line_ids),
+        category=CATEGORY_FROM_PROTO[case.category],
+        subject=case.subject,
+        description=case.description,
+        priority=PRIORITY_FROM_PROTO.get(case.priority),
+        request_id=request.request_id or None,
+    )
+
+
+def update_case_command(request: case_service_pb2.UpdateCaseRequest, actor: Actor) -> UpdateCase:
+    paths = set(request.update_mask.paths)
+    return UpdateCase(
+        actor=actor,
+        case_id=parse_case_name(request.case.name),
+        expected_version=version_from_etag(request.case.etag),
+        priority=PRIORITY_FROM_PROTO[request.case.priority] if "priority" in paths else None,
+        category=CATEGORY_FROM_PROTO[request.case.category] if "category" in paths else None,
+    )
+
+
+def case_change[C: ChangeCase](kind: type[C], request: _NameAndEtag, actor: Actor) -> C:
+    """A change that carries nothing but the case's name and etag (resolve, close, reopen)."""
+    return kind(
+        actor=actor, case_id=parse_case_name(request.name), expected_version=version_from_etag(request.etag)
+    )
+
+
+def add_message_command(request: case_service_pb2.AddCaseMessageRequest, actor: Actor) -> AddMessage:
+    return AddMessage(
+        actor=actor,
+        case_id=parse_case_name(request.parent),
+        body=request.body,
+        internal=request.internal,
+        request_id=request.request_id or None,
+    )
+
+
+def list_cases_query(request: case_service_pb2.ListCasesRequest, actor: Actor) -> ListCases:
+    assignee = ASSIGNEE_FROM_PROTO[request.assignee_filter]
+    if assignee is AssigneeScope.ANY and request.assignee_id:
+        assignee = AssigneeScope.SOMEONE
+    return ListCases(
+        actor=actor,
+        filter=CaseFilter(
+            statuses=frozenset(STATUS_FROM_PROTO[s] for s in request.statuses),
+            priorities=frozenset(PRIORITY_FROM_PROTO[p] for p in request.priorities),
+            categories=frozenset(CATEGORY_FROM_PROTO[c] for c in request.categories),
+            assignee=assignee,
+            assignee_id=request.assignee_id or None,
+            breached_only=request.breached_only,
+            customer_id=request.customer_id or None,
+            order_id=request.order_id or None,
+            text=request.query.strip(),
+            order=ORDER_FROM_PROTO[request.order_by],
+        ),
+        page_size=page_size(request.page_size),
+        page_token=request.page_token,
+    )

@@ -1,0 +1,167 @@
+"""The SQLite adapters on a real file: round trips, the conditional update, the unit of work."""
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from support_svc.application.ports import CreationKey
+from support_svc.application.queries import CaseFilter, CaseSearch
+from support_svc.domain.case import SupportCase
+from support_svc.domain.errors import ConcurrencyConflictError
+from support_svc.domain.sla import SlaPolicy
+from support_svc.domain.values import Actor, CaseCategory, CasePriority, Role
+from support_svc.infrastructure.case_reader import SqliteCaseReader
+from support_svc.infrastructure.database import Database
+from support_svc.infrastructure.unit_of_work import SqliteUnitOfWork
+from tests.support_svc.fakes import START
+
+ANA = Actor("cus_1001", Role.CUSTOMER)
+SAM = Actor("agt_2001", Role.AGENT)
+WINDOW = timedelta(days=14)
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    db = Database(tmp_path / "nested" / "support.db")
+    await db.open()
+    yield db
+    await db.close()
+
+
+def new_case(case_id: int) -> SupportCase:
+    return SupportCase.open(
+        case_id=case_id,
+        customer_id=ANA.id,
+        order_id="ord_1",
+        order_line_ids=("ln_1", "ln_2"),
+        category=CaseCategory.QUALITY,
+        subject="Wobbly table",
+        description="One leg is short",
+        priority=CasePriority.HIGH,
+        opened_by=ANA,
+        now=START,
+        sla_policy=SlaPolicy.default(),
+    )
+
+
+async def store_new_case(database: Database) -> SupportCase:
+    async with SqliteUnitOfWork(database) as uow:
+        case = new_case(await uow.cases.next_id())
+        await uow.cases.add(case, CreationKey(ANA.id, "req-1", "fp"))
+        await uow.commit()
+    return case
+
+
+async def test_a_case_reads_back_exactly_as_written(database: Database) -> None:
+    case = await store_new_case(database)
+    async with SqliteUnitOfWork(database) as uow:
+        loaded = await uow.cases.get(case.id)
+        assert loaded is not None
+        loaded.add_message(
+            SAM, "Sorry!", internal=False, now=START + timedelta(minutes=5), reopen_window=WINDOW
+        )
+        loaded.wait_on_customer(SAM, START + timedelta(minutes=6))
+        await uow.cases.save(loaded)
+        await uow.commit()
+    async with SqliteUnitOfWork(database) as uow:
+        again = await uow.cases.get(case.id)
+    assert again is not None
+    assert (again.id, again.version, again.status, again.sla, again.order_line_ids) == (
+        loaded.id,
+        2,
+        loaded.status,
+        loaded.sla,
+        ("ln_1", "ln_2"),
+    )
+    assert again.updated_at == loaded.updated_at
+    found = await SqliteCaseReader(database).find_created(ANA.id, "req-1")
+    assert found is not None
+    assert (found[0].id, found[1]) == (case.id, "fp")
+
+
+async def test_saving_a_stale_case_changes_nothing(database: Database) -> None:
+    case = await store_new_case(database)
+    async with SqliteUnitOfWork(database) as uow:
+        stale = await uow.cases.get(case.id)
+    async with SqliteUnitOfWork(database) as uow:
+        fresh = await uow.cases.get(case.id)
+        assert fresh is not None
+        fresh.assign(SAM, SAM.id, START)
+        await uow.cases.save(fresh)
+        await uow.commit()
+    assert stale is not None
+    stale.assign(SAM, "agt_2003", START)
+    async with SqliteUnitOfWork(database) as uow:
+        with pytest.raises(ConcurrencyConflictError):
+            await uow.cases.save(stale)
+    reread = await SqliteCaseReader(database).get_case(case.id)
+    assert reread is not None
+    assert (reread.assignee_id, reread.version) == (SAM.id, 2)
+
+
+async def test_what_is_not_committed_is_rolled_back_and_the_writer_is_free_again(database: Database) -> None:
+    async def fail_halfway() -> None:
+        async with SqliteUnitOfWork(database) as uow:
+            await uow.cases.add(new_case(await uow.cases.next_id()))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await fail_halfway()
+    async with SqliteUnitOfWork(database) as uow:
+        await uow.cases.add(new_case(await uow.cases.next_id()))  # not committed either
+    assert await SqliteCaseReader(database).get_case(10001) is None
+    assert not database.writer.in_transaction
+
+
+async def test_reads_see_committed_work_while_a_write_is_open(database: Database) -> None:
+    case = await store_new_case(database)
+    reader = SqliteCaseReader(database)
+    async with SqliteUnitOfWork(database) as uow:
+        loaded = await uow.cases.get(case.id)
+        assert loaded is not None
+        loaded.assign(SAM, SAM.id, START)
+        await uow.cases.save(loaded)
+        during = await reader.get_case(case.id)  # WAL: the reader is not blocked, and sees the last commit
+        assert during is not None
+        assert during.assignee_id is None
+        await uow.commit()
+    after = await reader.get_case(case.id)
+    assert after is not None
+    assert after.assignee_id == SAM.id
+
+
+async def test_the_details_hide_internal_items_unless_asked(database: Database) -> None:
+    case = await store_new_case(database)
+    async with SqliteUnitOfWork(database) as uow:
+        loaded = await uow.cases.get(case.id)
+        assert loaded is not None
+        loaded.add_message(SAM, "note", internal=True, now=START, reopen_window=WINDOW)
+        loaded.add_message(SAM, "public", internal=False, now=START, reopen_window=WINDOW)
+        await uow.cases.save(loaded)
+        await uow.commit()
+    reader = SqliteCaseReader(database)
+    public = await reader.get_case_details(case.id, include_internal=False)
+    everything = await reader.get_case_details(case.id, include_internal=True)
+    assert public is not None
+    assert everything is not None
+    assert [m.body for m in public.messages] == ["public"]
+    assert [m.body for m in everything.messages] == ["note", "public"]
+    assert len(everything.events) == len(public.events) + 1
+    assert await reader.get_case_details(424242, include_internal=True) is None
+    search = CaseSearch(filter=CaseFilter(text="note"), include_internal_text=False, now=START, page_size=10)
+    assert (await reader.list_cases(search)).cases == []
+    assert [c.id for c in (await reader.list_cases(replace(search, include_internal_text=True))).cases] == [
+        case.id
+    ]
+
+
+async def test_migrations_apply_once(tmp_path: Path) -> None:
+    for _ in range(2):
+        db = Database(tmp_path / "support.db")
+        await db.open()
+        rows = await db.reader.execute_fetchall("PRAGMA user_version")
+        assert next(iter(rows))[0] == 1
+        await db.close()
