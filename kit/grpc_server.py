@@ -60,6 +60,25 @@ def _wrap_unary(
     )
 
 
+def _refusing(handler: grpc.RpcMethodHandler, status: grpc.Status) -> grpc.RpcMethodHandler:
+    """A handler of the same kind as `handler` that only aborts with `status`."""
+
+    async def refuse(_: Any, context: grpc.aio.ServicerContext) -> None:  # type: ignore[type-arg]
+        await context.abort_with_status(status)
+
+    codecs = {
+        "request_deserializer": handler.request_deserializer,
+        "response_serializer": handler.response_serializer,
+    }
+    if handler.unary_unary is not None:
+        return grpc.unary_unary_rpc_method_handler(refuse, **codecs)
+    if handler.unary_stream is not None:
+        return grpc.unary_stream_rpc_method_handler(refuse, **codecs)
+    if handler.stream_unary is not None:
+        return grpc.stream_unary_rpc_method_handler(refuse, **codecs)
+    return grpc.stream_stream_rpc_method_handler(refuse, **codecs)
+
+
 class RequestContextInterceptor(grpc.aio.ServerInterceptor):
     """Takes the request id from metadata (or makes one), logs one event and counts each call."""
 
@@ -119,14 +138,8 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
                 reason="UNAUTHENTICATED",
                 domain=self._domain,
             )
-
-            def refuse(_: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-                async def refused(request: Any, context: grpc.aio.ServicerContext) -> Any:  # type: ignore[type-arg]
-                    await context.abort_with_status(status)
-
-                return refused
-
-            return _wrap_unary(handler, refuse) if handler is not None else None
+            # Every kind of method is refused, streaming ones included.
+            return _refusing(handler, status) if handler is not None else None
         return await continuation(details)
 
 

@@ -131,3 +131,35 @@ async def test_metrics_count_calls_by_method_and_status(server: GrpcServer) -> N
             await stub.GetCase(case_service_pb2.GetCaseRequest(name="cases/3"))
     assert count("OK") == ok_before + 2
     assert count("UNAUTHENTICATED") == refused_before + 1
+
+
+async def test_streaming_methods_are_refused_without_a_token_too() -> None:
+    import grpc.aio as aio
+
+    async def watch(request: bytes, context: object):  # type: ignore[no-untyped-def]
+        yield current_identity().subject.encode()
+
+    srv = GrpcServer(port=0, service_names=[], interceptors=[AuthInterceptor(SECRET, "test.acme")], grace_s=1)
+    identity = (lambda b: b, lambda b: b)
+    handler = grpc.method_handlers_generic_handler(
+        "test.Watch",
+        {
+            "Watch": grpc.unary_stream_rpc_method_handler(
+                watch, request_deserializer=identity[0], response_serializer=identity[1]
+            )
+        },
+    )
+    srv.server.add_generic_rpc_handlers((handler,))
+    await srv.start()
+    try:
+        async with aio.insecure_channel(f"127.0.0.1:{srv.port}") as channel:
+            call = channel.unary_stream("/test.Watch/Watch")
+            with pytest.raises(aio.AioRpcError) as err:
+                async for _ in call(b"x"):
+                    pass
+            assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+            metadata = bearer_metadata(SECRET, Identity("cus_9", Role.CUSTOMER))
+            received = [item async for item in call(b"x", metadata=metadata)]
+            assert received == [b"cus_9"]
+    finally:
+        await srv.stop()
