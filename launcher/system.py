@@ -84,6 +84,12 @@ class Layout:
                 "BFF_SHOP_ADDR": self.addr("shop"),
                 "BFF_REDIS_URL": self.redis_url,
                 "BFF_STATIC_DIR": str(self.static_dir),
+                # The UI is served by the BFF itself (same origin), or by Vite's dev server on 5173.
+                "BFF_ALLOWED_ORIGINS": ",".join(
+                    f"http://{host}:{port}"
+                    for host in ("127.0.0.1", "localhost")
+                    for port in (self.ports["bff"], 5173)
+                ),
             }
         return env
 
