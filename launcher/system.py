@@ -113,6 +113,9 @@ PROCESSES: dict[str, str] = {
     "bff": "bff",
 }
 
+# Processes in one stage start together; a stage starts once the one before it is ready.
+START_STAGES: tuple[tuple[str, ...], ...] = (("shop",), ("support", "refund"), ("bff",))
+
 
 async def grpc_serving(addr: str) -> bool:
     try:
@@ -194,9 +197,10 @@ class Supervisor:
 
     async def start(self) -> None:
         self.layout.data_dir.mkdir(parents=True, exist_ok=True)
-        for name in PROCESSES:
-            await self._spawn(name)
-            await self._wait_ready(name)
+        for stage in START_STAGES:
+            for name in stage:
+                await self._spawn(name)
+            await asyncio.gather(*(self._wait_ready(name) for name in stage))
 
     async def watch(self, stop: asyncio.Event) -> None:
         """Restarts a process that exits on its own, with a backoff, until `stop` is set."""
