@@ -24,6 +24,7 @@ from kit.context import REQUEST_ID_HEADER, identity_var, new_request_id, request
 from kit.errors import build_status
 from kit.identity import METADATA_KEY, InvalidTokenError, verify_token
 from kit.logs import get_logger
+from kit.tracing import server_span
 
 PUBLIC_METHOD_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 
@@ -94,7 +95,8 @@ class RequestContextInterceptor(grpc.aio.ServerInterceptor):
                 started = time.perf_counter()
                 status = "OK"
                 try:
-                    return await inner(request, context)
+                    with server_span(method, details.invocation_metadata, **{"rpc.system": "grpc"}):  # type: ignore[attr-defined]
+                        return await inner(request, context)
                 except asyncio.CancelledError:
                     status = "CANCELLED"
                     raise
