@@ -1,18 +1,33 @@
-"""The composition root: builds adapters, use cases and the gRPC server from Settings."""
+"""The composition root: builds adapters, use cases, background loops and the gRPC server from Settings."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 
 from acme.refund.v1 import refund_service_pb2, refund_service_pb2_grpc
 
 from kit.grpc_server import AuthInterceptor, GrpcServer, RequestContextInterceptor
-from refund_svc.application.ports import Clock, IdGenerator, ShopPort
+from refund_svc.application.background import BackgroundWork, Wakeup
+from refund_svc.application.housekeeping import ForgetOldIdempotencyKeys
+from refund_svc.application.payouts import PayOutRefund, PayoutWorker
+from refund_svc.application.ports import (
+    Clock,
+    IdGenerator,
+    OutboxStats,
+    PaymentGateway,
+    ShopPort,
+    SupportPort,
+)
+from refund_svc.application.relay import OutboxRelay
 from refund_svc.application.use_cases import build_use_cases
 from refund_svc.config import Settings
 from refund_svc.infrastructure.database import RefundDatabase
+from refund_svc.infrastructure.payment_gateway import SimulatedPaymentGateway
 from refund_svc.infrastructure.shop_gateway import GrpcShopGateway
+from refund_svc.infrastructure.support_gateway import GrpcSupportGateway
 from refund_svc.infrastructure.system import SystemClock, UuidGenerator
 from refund_svc.infrastructure.unit_of_work import SqliteRefundReader, SqliteUnitOfWork
 from refund_svc.presentation.errors import ERROR_DOMAIN
@@ -29,6 +44,14 @@ class RefundApp:
     startup: Hook
     shutdown: Hook
     database: RefundDatabase
+    payments: PaymentGateway
+    pay_out: PayOutRefund
+    payout_worker: PayoutWorker
+    relay: OutboxRelay
+
+    async def outbox_stats(self) -> OutboxStats:
+        """The relay's backlog and dead letters (for metrics)."""
+        return await self.relay.stats()
 
 
 def create_app(
@@ -37,23 +60,75 @@ def create_app(
     shop: ShopPort | None = None,
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
+    payments: PaymentGateway | None = None,
+    support: SupportPort | None = None,
+    background: bool = True,
 ) -> RefundApp:
-    """The refund server, not started. Start-up opens the database (migrations) and the shop channel.
+    """The refund server, not started. Start-up opens the database (migrations) and the adapters,
+    then starts the background loops (payouts, the outbox relay, idempotency-key clean-up).
 
-    Tests may pass their own clock; `shop` replaces the gRPC shop adapter (it is then not opened).
+    Tests may pass their own clock; `shop`, `payments` and `support` replace the default adapters
+    (the caller then opens and closes them); `background=False` leaves the loops to the test.
     """
+    clock = clock or SystemClock()
     database = RefundDatabase(settings.db_path)
-    gateway: GrpcShopGateway | None = None
+    wakeup = Wakeup()
+    owned: list[GrpcShopGateway | SimulatedPaymentGateway | GrpcSupportGateway] = []
     if shop is None:
-        shop = gateway = GrpcShopGateway(settings.shop_addr, deadline_s=settings.shop_deadline_s)
+        shop = GrpcShopGateway(settings.shop_addr, deadline_s=settings.shop_deadline_s)
+        owned.append(shop)
+    if payments is None:
+        payments = SimulatedPaymentGateway(
+            settings.gateway_db_file(),
+            failure_rate=settings.gateway_failure_rate,
+            latency_ms=settings.gateway_latency_ms,
+        )
+        owned.append(payments)
+    if support is None:
+        support = GrpcSupportGateway(
+            settings.support_addr,
+            identity_secret=settings.identity_secret.get_secret_value(),
+            deadline_s=settings.support_deadline_s,
+        )
+        owned.append(support)
+
+    unit_of_work = partial(SqliteUnitOfWork, database, on_commit=wakeup.notify)
+    reader = SqliteRefundReader(database)
     use_cases = build_use_cases(
         shop=shop,
-        unit_of_work=lambda: SqliteUnitOfWork(database),
-        reader=SqliteRefundReader(database),
-        clock=clock or SystemClock(),
+        unit_of_work=unit_of_work,
+        reader=reader,
+        clock=clock,
         ids=ids or UuidGenerator(),
         rules=settings.rules(),
     )
+    pay_out = PayOutRefund(
+        unit_of_work=unit_of_work,
+        gateway=payments,
+        clock=clock,
+        lease_s=settings.payout_lease_s,
+        backoff_max_s=settings.payout_backoff_max_s,
+    )
+    payout_worker = PayoutWorker(
+        reader=reader,
+        pay_out=pay_out,
+        clock=clock,
+        concurrency=settings.payout_concurrency,
+        wake=wakeup.subscribe(),
+    )
+    relay = OutboxRelay(
+        reader=reader,
+        unit_of_work=unit_of_work,
+        support=support,
+        clock=clock,
+        backoff_max_s=settings.relay_backoff_max_s,
+        wake=wakeup.subscribe(),
+    )
+    forget_keys = ForgetOldIdempotencyKeys(
+        unit_of_work=unit_of_work, clock=clock, ttl=timedelta(hours=settings.idempotency_ttl_h)
+    )
+    loops = BackgroundWork()
+
     server = GrpcServer(
         port=settings.port,
         host=settings.host,
@@ -67,15 +142,24 @@ def create_app(
 
     async def startup() -> None:
         await database.open()
-        if gateway is not None:
-            await gateway.open()
+        for adapter in owned:
+            await adapter.open()
+        if background:
+            loops.start("payouts", payout_worker.run)
+            loops.start("outbox-relay", relay.run)
+            loops.start(
+                "idempotency-cleanup",
+                partial(forget_keys.run, every_s=settings.idempotency_cleanup_interval_s),
+            )
 
     async def shutdown() -> None:
-        if gateway is not None:
-            await gateway.close()
+        # The loops first: each finishes what it has in flight and stores the outcome.
+        await loops.stop()
+        for adapter in reversed(owned):
+            await adapter.close()
         await database.close()
 
-    return RefundApp(server, startup, shutdown, database)
+    return RefundApp(server, startup, shutdown, database, payments, pay_out, payout_worker, relay)
 
 
 def create_server(settings: Settings) -> tuple[GrpcServer, Hook, Hook]:

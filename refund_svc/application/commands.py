@@ -58,3 +58,34 @@ class RefundQuote:
     lines: tuple[RefundableLine, ...]
     window_end: datetime | None  # None while the order is not delivered
     window_open: bool
+
+
+# --- decisions on an existing refund ------------------------------------------------------------
+# `expected_version` comes from the etag the caller read; None means "whatever it is now".
+
+
+@dataclass(frozen=True, slots=True)
+class ApproveRefundCommand:
+    refund_id: str
+    expected_version: int | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RejectRefundCommand:
+    refund_id: str
+    reason: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelRefundCommand:
+    refund_id: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryRefundCommand:
+    refund_id: str
+    expected_version: int | None = None
+    method: RefundMethod | None = None  # None keeps the refund's method

@@ -1,6 +1,7 @@
 """Ports: what the use cases need from the outside world, as abstract classes.
 
-Adapters live in infrastructure/ (SQLite, the shop over gRPC); tests subclass these with fakes.
+Adapters live in infrastructure/ (SQLite, the shop and support over gRPC, the simulated payment
+gateway); tests subclass these with fakes.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from refund_svc.domain.events import RefundEvent
+from refund_svc.domain.money import Money
 from refund_svc.domain.order import Order
-from refund_svc.domain.refund import Refund, RefundStatus
+from refund_svc.domain.refund import Refund, RefundMethod, RefundStatus
 from refund_svc.domain.refundable import LineUsage
 
 
@@ -23,6 +26,67 @@ class ShopPort(ABC):
     @abstractmethod
     async def get_order(self, order_id: str) -> Order | None:
         """The order, or None when the shop has no such order. Raises ShopUnavailableError."""
+
+
+# --- the payment gateway ------------------------------------------------------------------------
+
+
+class PaymentGatewayUnavailableError(Exception):
+    """The gateway could not say whether it paid (down, timed out): ask again later with the same key."""
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutRequest:
+    idempotency_key: str  # the refund's id: however often it is asked, one refund is paid once
+    refund_number: str
+    order_id: str
+    customer_id: str
+    amount: Money
+    method: RefundMethod
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutResult:
+    paid: bool
+    reference: str = ""  # the gateway's id of the payout, when paid
+    failure_reason: str = ""  # why not, when declined (shown to agents)
+    replayed: bool = False  # this key was paid before: this is that earlier payout
+
+
+class PaymentGateway(ABC):
+    @abstractmethod
+    async def pay_out(self, request: PayoutRequest) -> PayoutResult:
+        """Pays once per idempotency key; a declined payout pays nothing and may be asked again.
+
+        Raises PaymentGatewayUnavailableError when the outcome is unknown.
+        """
+
+
+# --- support_svc, which records refund events on its cases ---------------------------------------
+
+
+class SupportUnavailableError(Exception):
+    """support_svc cannot be reached at all: stop delivering for now and back off."""
+
+
+class EventDeliveryError(Exception):
+    """This one event was not recorded this time (support is up): try it again later."""
+
+
+class EventRejectedError(Exception):
+    """support_svc will never record this event (e.g. its case does not exist): a dead letter."""
+
+
+class SupportPort(ABC):
+    @abstractmethod
+    async def record_refund_event(self, event: RefundEvent) -> bool:
+        """Records the event on its case; False when support had applied this event id before.
+
+        Raises SupportUnavailableError, EventDeliveryError or EventRejectedError.
+        """
+
+
+# --- time and ids -------------------------------------------------------------------------------
 
 
 class Clock(ABC):
@@ -74,7 +138,11 @@ class RefundRepository(ABC):
 
     @abstractmethod
     async def save(self, refund: Refund) -> None:
-        """Stores a changed refund; ConcurrencyConflictError if it changed since it was read."""
+        """Stores a changed refund; ConcurrencyConflictError if it changed since it was read.
+
+        `add` and `save` also write one outbox row per unsaved change (Refund.unsaved_events), in
+        the same transaction: no status change without its event, and no event without its change.
+        """
 
 
 class IdempotencyKeys(ABC):
@@ -83,6 +151,59 @@ class IdempotencyKeys(ABC):
 
     @abstractmethod
     async def remember(self, record: IdempotencyRecord) -> None: ...
+
+    @abstractmethod
+    async def forget_older_than(self, cutoff: datetime, *, limit: int) -> int:
+        """Deletes up to `limit` keys created before `cutoff`; returns how many."""
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutClaim:
+    refund_id: str
+    attempts: int  # payout attempts whose outcome was unknown so far
+
+
+class PayoutSchedule(ABC):
+    """When each approved or processing refund is due to be paid out, and who is paying it now.
+
+    A claim is a lease: it keeps other workers off the refund until it ends, so a worker that died
+    mid-payout leaves a refund that is picked up again once its lease has run out.
+    """
+
+    @abstractmethod
+    async def claim(self, refund_id: str, now: datetime, lease_until: datetime) -> PayoutClaim | None:
+        """Takes the payout if the refund is approved or processing and due; None otherwise."""
+
+    @abstractmethod
+    async def defer(self, refund_id: str, until: datetime) -> None:
+        """Counts one more unknown outcome and makes the payout due again at `until`."""
+
+    @abstractmethod
+    async def release(self, refund_id: str) -> None:
+        """The payout has an outcome: due at once (should it ever be processing again), no attempts."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    position: int  # the outbox's order, which is commit order
+    event: RefundEvent
+
+
+class Outbox(ABC):
+    """Refund events waiting for support_svc. Rows are written by RefundRepository.add/save."""
+
+    @abstractmethod
+    async def mark_delivered(self, position: int, at: datetime) -> None: ...
+
+    @abstractmethod
+    async def mark_dead(self, position: int, at: datetime, reason: str) -> None:
+        """Support will never take it: kept, with the reason, for a person to look at."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxStats:
+    backlog: int  # events waiting for delivery
+    dead_letters: int  # events support refused for good
 
 
 class UnitOfWork(ABC):
@@ -93,6 +214,8 @@ class UnitOfWork(ABC):
 
     refunds: RefundRepository
     idempotency_keys: IdempotencyKeys
+    payouts: PayoutSchedule
+    outbox: Outbox
 
     @abstractmethod
     async def begin(self) -> None: ...
@@ -133,3 +256,14 @@ class RefundReader(ABC):
 
     @abstractmethod
     async def find_idempotency_key(self, scope: str, request_id: str) -> IdempotencyRecord | None: ...
+
+    @abstractmethod
+    async def due_payouts(self, now: datetime, *, limit: int) -> list[str]:
+        """Ids of approved or processing refunds whose payout is due, longest waiting first."""
+
+    @abstractmethod
+    async def pending_events(self, *, limit: int) -> list[OutboxEntry]:
+        """Undelivered, not dead, in outbox order."""
+
+    @abstractmethod
+    async def outbox_stats(self) -> OutboxStats: ...

@@ -1,4 +1,4 @@
-"""The refund use cases: create, get, list and quote.
+"""The refund use cases: create, get, list and quote (decisions are in transitions.py).
 
 Ownership is enforced here for every read and write: a customer reaches only its own orders and
 refunds, and anything else is NOT_FOUND (we do not reveal that it exists). Amounts always come
@@ -27,6 +27,7 @@ from refund_svc.application.ports import (
     ShopPort,
     UnitOfWork,
 )
+from refund_svc.application.transitions import ApproveRefund, CancelRefund, RejectRefund, RetryRefund
 from refund_svc.domain.actor import Actor
 from refund_svc.domain.errors import OrderNotFoundError, RefundNotFoundError, RequestIdReusedError
 from refund_svc.domain.order import Order
@@ -189,6 +190,10 @@ class RefundUseCases:
     get_refund: GetRefund
     list_refunds: ListRefunds
     quote_refund: QuoteRefund
+    approve_refund: ApproveRefund
+    reject_refund: RejectRefund
+    cancel_refund: CancelRefund
+    retry_refund: RetryRefund
 
 
 def build_use_cases(
@@ -207,4 +212,8 @@ def build_use_cases(
         get_refund=GetRefund(reader=reader),
         list_refunds=ListRefunds(reader=reader),
         quote_refund=QuoteRefund(shop=shop, reader=reader, clock=clock, rules=rules),
+        approve_refund=ApproveRefund(unit_of_work=unit_of_work, clock=clock, rules=rules),
+        reject_refund=RejectRefund(unit_of_work=unit_of_work, clock=clock),
+        cancel_refund=CancelRefund(unit_of_work=unit_of_work, clock=clock),
+        retry_refund=RetryRefund(unit_of_work=unit_of_work, clock=clock, reader=reader, shop=shop),
     )

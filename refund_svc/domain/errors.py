@@ -27,6 +27,7 @@ LEAD_APPROVAL_REQUIRED = "LEAD_APPROVAL_REQUIRED"
 NOT_REFUND_OWNER = "NOT_REFUND_OWNER"
 VERSION_CONFLICT = "VERSION_CONFLICT"
 SHOP_UNAVAILABLE = "SHOP_UNAVAILABLE"
+NO_LONGER_REFUNDABLE = "NO_LONGER_REFUNDABLE"
 
 
 class DomainError(Exception):
@@ -111,6 +112,12 @@ class InvalidStateTransitionError(FailedPreconditionError):
 
 class CurrencyMismatchError(FailedPreconditionError):
     reason = CURRENCY_MISMATCH
+
+
+class NoLongerRefundableError(FailedPreconditionError):
+    """A failed refund's units were taken by another refund since it failed; it cannot go again."""
+
+    reason = NO_LONGER_REFUNDABLE
 
 
 # --- conflicts and permissions ------------------------------------------------------------------

@@ -5,7 +5,7 @@
     PROCESSING -> FAILED -> PROCESSING (retry, possibly switching to store credit)
 
 Every change is appended to `history` with who, when, why and the policy that applied; changes
-not yet stored are `unsaved_changes` (the seam for an outbox of refund events).
+not yet stored are `unsaved_changes`, and each becomes one RefundEvent for the outbox.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from refund_svc.domain.actor import SYSTEM_ACTOR, Actor
+from refund_svc.domain.actor import SYSTEM_ACTOR, Actor, ActorRole
 from refund_svc.domain.errors import (
     INVALID_ARGUMENT,
     LINE_NOT_IN_ORDER,
@@ -26,10 +26,12 @@ from refund_svc.domain.errors import (
     FieldProblem,
     InvalidArgumentError,
     InvalidStateTransitionError,
+    NoLongerRefundableError,
     OrderNotFoundError,
     PermissionDeniedError,
     RefundWindowClosedError,
 )
+from refund_svc.domain.events import RefundEvent, RefundEventKind, event_id_for
 from refund_svc.domain.money import Money, total
 from refund_svc.domain.order import Order
 from refund_svc.domain.policy import (
@@ -55,10 +57,24 @@ class RefundStatus(StrEnum):
     FAILED = "FAILED"
 
 
-# Refunds in these statuses hold their lines' quantity and money; the others released theirs.
+# Refunds in these statuses hold their lines' quantity and money; the others released theirs
+# (a FAILED refund too: it may go again only if its units are still refundable then).
 HOLDING_STATUSES = frozenset(
     {RefundStatus.PENDING_APPROVAL, RefundStatus.APPROVED, RefundStatus.PROCESSING, RefundStatus.REFUNDED}
 )
+
+# Refunds in these statuses are still open work: a case cannot be resolved while one is.
+OPEN_STATUSES = frozenset({RefundStatus.PENDING_APPROVAL, RefundStatus.APPROVED, RefundStatus.PROCESSING})
+
+EVENT_KINDS: Mapping[RefundStatus, RefundEventKind] = {
+    RefundStatus.PENDING_APPROVAL: RefundEventKind.REQUESTED,
+    RefundStatus.APPROVED: RefundEventKind.APPROVED,
+    RefundStatus.REJECTED: RefundEventKind.REJECTED,
+    RefundStatus.CANCELLED: RefundEventKind.CANCELLED,
+    RefundStatus.PROCESSING: RefundEventKind.PROCESSING,
+    RefundStatus.REFUNDED: RefundEventKind.REFUNDED,
+    RefundStatus.FAILED: RefundEventKind.FAILED,
+}
 
 TRANSITIONS: Mapping[RefundStatus, frozenset[RefundStatus]] = {
     RefundStatus.PENDING_APPROVAL: frozenset(
@@ -131,6 +147,7 @@ class Refund:
     created_at: datetime
     status: RefundStatus
     updated_at: datetime
+    payout_reference: str = ""  # the payment gateway's id of the payout, once refunded
     history: list[StatusChange] = field(default_factory=list)
     saved_changes: int = 0  # how many history entries the repository has stored
 
@@ -271,6 +288,36 @@ class Refund:
         return self.status in HOLDING_STATUSES
 
     @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def failure_reason(self) -> str:
+        """Why the most recent payout failed ("" if none has)."""
+        return next((c.comment for c in reversed(self.history) if c.to_status is RefundStatus.FAILED), "")
+
+    def unsaved_events(self) -> list[RefundEvent]:
+        """One event per change not yet stored, for the outbox written with them."""
+        first = self.saved_changes
+        return [
+            RefundEvent(
+                event_id=event_id_for(self.refund_id, seq),
+                refund_id=self.refund_id,
+                refund_number=self.human_number,
+                case_name=self.case_name,
+                kind=EVENT_KINDS[change.to_status],
+                amount=self.total,
+                actor_id=change.actor.subject,
+                actor_role=change.actor.role,
+                note=change.comment,
+                occurred_at=change.at,
+                refund_open=change.to_status in OPEN_STATUSES,
+                sequence=seq + 1,
+            )
+            for seq, change in enumerate(self.history[first:], start=first)
+        ]
+
+    @property
     def unsaved_changes(self) -> list[StatusChange]:
         return self.history[self.saved_changes :]
 
@@ -318,22 +365,66 @@ class Refund:
         self._require(RefundStatus.PROCESSING, "processed", only_from=RefundStatus.APPROVED)
         self._move(RefundStatus.PROCESSING, actor, now, "payout started")
 
-    def succeed(self, now: datetime) -> None:
+    def succeed(self, now: datetime, payout_reference: str) -> None:
         self._require(RefundStatus.REFUNDED, "marked refunded")
-        self._move(RefundStatus.REFUNDED, SYSTEM_ACTOR, now, "payout confirmed")
+        self.payout_reference = payout_reference
+        self._move(RefundStatus.REFUNDED, SYSTEM_ACTOR, now, "paid out")
 
     def fail(self, now: datetime, reason: str) -> None:
         self._require(RefundStatus.FAILED, "marked failed")
         self._move(RefundStatus.FAILED, SYSTEM_ACTOR, now, reason.strip() or "payout failed")
 
-    def retry(self, actor: Actor, now: datetime, method: RefundMethod | None = None) -> None:
-        """A failed payout goes again, possibly as store credit instead."""
+    def retry(
+        self,
+        actor: Actor,
+        now: datetime,
+        order: Order,
+        usage: Mapping[str, LineUsage],
+        method: RefundMethod | None = None,
+    ) -> None:
+        """A failed payout goes again (agents and leads), possibly as store credit instead.
+
+        A failed refund released its units, so they must still be refundable: `usage` is what the
+        other refunds hold now. Amounts stay as approved, except that the last units of a line take
+        exactly what is left of it, so that a line refunded in full sums to what was paid.
+        """
         self._require(RefundStatus.PROCESSING, "retried", only_from=RefundStatus.FAILED)
-        comment = "payout retried"
+        if actor.role not in (ActorRole.AGENT, ActorRole.LEAD):
+            raise PermissionDeniedError("only support agents and leads retry payouts", reason=STAFF_ONLY)
+        if order.order_id != self.order_id:
+            raise ValueError(f"refund {self.refund_id} is of order {self.order_id}, not {order.order_id}")
+        before = self.total
+        lines = self._reclaim_lines(order, usage)
+        notes = ["payout retried"]
         if method is not None and method is not self.method:
             self.method = method
-            comment = f"payout retried as {method.value.lower().replace('_', ' ')}"
-        self._move(RefundStatus.PROCESSING, actor, now, comment)
+            notes = [f"payout retried as {method.value.lower().replace('_', ' ')}"]
+        self.lines = lines
+        if self.total != before:
+            notes.append(f"amount adjusted from {before} to {self.total}")
+        self._move(RefundStatus.PROCESSING, actor, now, "; ".join(notes))
+
+    def _reclaim_lines(self, order: Order, usage: Mapping[str, LineUsage]) -> tuple[RefundLine, ...]:
+        lines: list[RefundLine] = []
+        taken: list[str] = []
+        for line in self.lines:
+            order_line = order.line(line.order_line_id)
+            left = None if order_line is None else refundable_line(order_line, usage.get(line.order_line_id))
+            if left is None or line.quantity > left.quantity:
+                taken.append(line.order_line_id)
+                continue
+            if line.quantity == left.quantity:
+                amount = left.amount
+            else:  # never more than is left, whatever happened in between
+                amount = line.amount if line.amount <= left.amount else left.price(line.quantity)
+            lines.append(RefundLine(line.order_line_id, line.quantity, amount))
+        if taken:
+            raise NoLongerRefundableError(
+                f"Refund {self.human_number} cannot be paid again: since its payout failed, another "
+                f"refund took units of line(s) {', '.join(taken)}",
+                metadata={"refund_id": self.refund_id, "order_line_ids": ",".join(taken)},
+            )
+        return tuple(lines)
 
     # --- internals ------------------------------------------------------------------------------
 

@@ -1,4 +1,7 @@
-"""SQL for refunds over one aiosqlite connection, used by the unit of work and by the reader."""
+"""SQL for refunds over one aiosqlite connection, used by the unit of work and by the reader.
+
+Besides refunds: their payout schedule (columns of refunds), the outbox and idempotency keys.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,16 @@ from typing import Any
 
 import aiosqlite
 
-from refund_svc.application.ports import IdempotencyRecord, RefundFilter
+from refund_svc.application.ports import (
+    IdempotencyRecord,
+    OutboxEntry,
+    OutboxStats,
+    PayoutClaim,
+    RefundFilter,
+)
 from refund_svc.domain.actor import Actor, ActorRole
 from refund_svc.domain.errors import ConcurrencyConflictError
+from refund_svc.domain.events import RefundEvent, RefundEventKind
 from refund_svc.domain.money import Money
 from refund_svc.domain.policy import ApprovalPolicy
 from refund_svc.domain.refund import (
@@ -28,6 +38,9 @@ FIRST_REFUND_NUMBER = 2001
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _HOLDING = tuple(sorted(s.value for s in HOLDING_STATUSES))
+# Written out, not bound, so that SQLite can use the partial index refunds_payout_due.
+_PAYABLE = "status IN ('APPROVED', 'PROCESSING')"
+_WAITING = "deliver_time_us IS NULL AND dead_time_us IS NULL"
 
 
 def to_us(moment: datetime) -> int:
@@ -112,6 +125,27 @@ class RefundSql:
             created_at=from_us(row["create_time_us"]),
         )
 
+    async def due_payouts(self, now: datetime, limit: int) -> list[str]:
+        rows = await self._conn.execute_fetchall(
+            f"""
+            SELECT refund_id FROM refunds WHERE {_PAYABLE} AND payout_due_us <= ?
+            ORDER BY payout_due_us, number LIMIT ?
+            """,
+            (to_us(now), limit),
+        )
+        return [str(row[0]) for row in rows]
+
+    async def pending_events(self, limit: int) -> list[OutboxEntry]:
+        rows = await self._conn.execute_fetchall(
+            f"SELECT * FROM outbox WHERE {_WAITING} ORDER BY position LIMIT ?", (limit,)
+        )
+        return [OutboxEntry(row["position"], _event(row)) for row in rows]
+
+    async def outbox_stats(self) -> OutboxStats:
+        waiting = await self._conn.execute_fetchall(f"SELECT COUNT(*) FROM outbox WHERE {_WAITING}")
+        dead = await self._conn.execute_fetchall("SELECT COUNT(*) FROM outbox WHERE dead_time_us IS NOT NULL")
+        return OutboxStats(backlog=int(next(iter(waiting))[0]), dead_letters=int(next(iter(dead))[0]))
+
     async def next_number(self) -> int:
         rows = list(await self._conn.execute_fetchall("SELECT MAX(number) FROM refunds"))
         highest = rows[0][0] if rows else None
@@ -164,12 +198,15 @@ class RefundSql:
         """Stores the changes since the refund was read, if nobody else stored a change meanwhile."""
         cursor = await self._conn.execute(
             """
-            UPDATE refunds SET status = ?, method = ?, update_time_us = ?, version = ?
+            UPDATE refunds SET status = ?, method = ?, total_minor = ?, payout_reference = ?,
+                update_time_us = ?, version = ?
             WHERE refund_id = ? AND version = ?
             """,
             (
                 refund.status.value,
                 refund.method.value,
+                refund.total.amount_minor,
+                refund.payout_reference,
                 to_us(refund.updated_at),
                 refund.version,
                 refund.refund_id,
@@ -181,6 +218,11 @@ class RefundSql:
                 f"Refund {refund.human_number} was changed by someone else; read it again and retry",
                 metadata={"refund_id": refund.refund_id},
             )
+        # A retried payout may take what is left of a line (see Refund.retry).
+        await self._conn.executemany(
+            "UPDATE refund_lines SET amount_minor = ? WHERE refund_id = ? AND position = ?",
+            [(line.amount.amount_minor, refund.refund_id, i) for i, line in enumerate(refund.lines)],
+        )
         await self._insert_changes(refund, first_seq=refund.saved_changes)
 
     async def insert_key(self, record: IdempotencyRecord) -> None:
@@ -190,6 +232,51 @@ class RefundSql:
             VALUES (?, ?, ?, ?, ?)
             """,
             (record.scope, record.request_id, record.fingerprint, record.refund_id, to_us(record.created_at)),
+        )
+
+    async def forget_keys_older_than(self, cutoff: datetime, limit: int) -> int:
+        cursor = await self._conn.execute(
+            """
+            DELETE FROM idempotency_keys WHERE rowid IN
+                (SELECT rowid FROM idempotency_keys WHERE create_time_us < ? LIMIT ?)
+            """,
+            (to_us(cutoff), limit),
+        )
+        return int(cursor.rowcount)
+
+    async def claim_payout(self, refund_id: str, now: datetime, lease_until: datetime) -> PayoutClaim | None:
+        rows = list(
+            await self._conn.execute_fetchall(
+                f"""
+                UPDATE refunds SET payout_due_us = ?
+                WHERE refund_id = ? AND {_PAYABLE} AND payout_due_us <= ?
+                RETURNING payout_attempts
+                """,
+                (to_us(lease_until), refund_id, to_us(now)),
+            )
+        )
+        return PayoutClaim(refund_id, int(rows[0][0])) if rows else None
+
+    async def defer_payout(self, refund_id: str, until: datetime) -> None:
+        await self._conn.execute(
+            "UPDATE refunds SET payout_due_us = ?, payout_attempts = payout_attempts + 1 WHERE refund_id = ?",
+            (to_us(until), refund_id),
+        )
+
+    async def release_payout(self, refund_id: str) -> None:
+        await self._conn.execute(
+            "UPDATE refunds SET payout_due_us = 0, payout_attempts = 0 WHERE refund_id = ?", (refund_id,)
+        )
+
+    async def mark_delivered(self, position: int, at: datetime) -> None:
+        await self._conn.execute(
+            "UPDATE outbox SET deliver_time_us = ? WHERE position = ?", (to_us(at), position)
+        )
+
+    async def mark_dead(self, position: int, at: datetime, reason: str) -> None:
+        await self._conn.execute(
+            "UPDATE outbox SET dead_time_us = ?, dead_reason = ? WHERE position = ?",
+            (to_us(at), reason, position),
         )
 
     async def _insert_changes(self, refund: Refund, *, first_seq: int) -> None:
@@ -212,6 +299,32 @@ class RefundSql:
                     change.policy.value if change.policy else None,
                 )
                 for seq, change in enumerate(refund.history[first_seq:], start=first_seq)
+            ],
+        )
+        # The outbox: one event per change, in the transaction that stores the change.
+        await self._conn.executemany(
+            """
+            INSERT INTO outbox (event_id, refund_id, refund_number, case_name, kind, amount_minor,
+                currency_code, actor_id, actor_role, note, occur_time_us, refund_open, sequence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                (
+                    event.event_id,
+                    event.refund_id,
+                    event.refund_number,
+                    event.case_name,
+                    event.kind.value,
+                    event.amount.amount_minor,
+                    event.amount.currency_code,
+                    event.actor_id,
+                    event.actor_role.value,
+                    event.note,
+                    to_us(event.occurred_at),
+                    int(event.refund_open),
+                    event.sequence,
+                )
+                for event in refund.unsaved_events()
             ],
         )
 
@@ -238,6 +351,23 @@ class RefundSql:
         for change in change_rows:
             changes[change["refund_id"]].append(_change(change))
         return [_refund(row, lines[row["refund_id"]], changes[row["refund_id"]]) for row in rows]
+
+
+def _event(row: aiosqlite.Row) -> RefundEvent:
+    return RefundEvent(
+        event_id=row["event_id"],
+        refund_id=row["refund_id"],
+        refund_number=row["refund_number"],
+        case_name=row["case_name"],
+        kind=RefundEventKind(row["kind"]),
+        amount=Money(row["amount_minor"], row["currency_code"]),
+        actor_id=row["actor_id"],
+        actor_role=ActorRole(row["actor_role"]),
+        note=row["note"],
+        occurred_at=from_us(row["occur_time_us"]),
+        refund_open=bool(row["refund_open"]),
+        sequence=row["sequence"],
+    )
 
 
 def _change(row: aiosqlite.Row) -> StatusChange:
@@ -269,6 +399,7 @@ def _refund(row: aiosqlite.Row, lines: Sequence[RefundLine], history: list[Statu
         created_at=from_us(row["create_time_us"]),
         status=RefundStatus(row["status"]),
         updated_at=from_us(row["update_time_us"]),
+        payout_reference=row["payout_reference"],
         history=history,
         saved_changes=len(history),
     )

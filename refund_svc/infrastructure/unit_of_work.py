@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from refund_svc.application.ports import (
     IdempotencyKeys,
     IdempotencyRecord,
+    Outbox,
+    OutboxEntry,
+    OutboxStats,
+    PayoutClaim,
+    PayoutSchedule,
     RefundFilter,
     RefundReader,
     RefundRepository,
@@ -34,9 +40,11 @@ class SqliteRefundRepository(RefundRepository):
 
     async def add(self, refund: Refund) -> None:
         await self._sql.insert(refund)
+        refund.mark_saved()
 
     async def save(self, refund: Refund) -> None:
         await self._sql.update(refund)
+        refund.mark_saved()
 
 
 class SqliteIdempotencyKeys(IdempotencyKeys):
@@ -49,16 +57,50 @@ class SqliteIdempotencyKeys(IdempotencyKeys):
     async def remember(self, record: IdempotencyRecord) -> None:
         await self._sql.insert_key(record)
 
+    async def forget_older_than(self, cutoff: datetime, *, limit: int) -> int:
+        return await self._sql.forget_keys_older_than(cutoff, limit)
+
+
+class SqlitePayoutSchedule(PayoutSchedule):
+    def __init__(self, sql: RefundSql) -> None:
+        self._sql = sql
+
+    async def claim(self, refund_id: str, now: datetime, lease_until: datetime) -> PayoutClaim | None:
+        return await self._sql.claim_payout(refund_id, now, lease_until)
+
+    async def defer(self, refund_id: str, until: datetime) -> None:
+        await self._sql.defer_payout(refund_id, until)
+
+    async def release(self, refund_id: str) -> None:
+        await self._sql.release_payout(refund_id)
+
+
+class SqliteOutbox(Outbox):
+    def __init__(self, sql: RefundSql) -> None:
+        self._sql = sql
+
+    async def mark_delivered(self, position: int, at: datetime) -> None:
+        await self._sql.mark_delivered(position, at)
+
+    async def mark_dead(self, position: int, at: datetime, reason: str) -> None:
+        await self._sql.mark_dead(position, at, reason)
+
 
 class SqliteUnitOfWork(UnitOfWork):
-    """Holds the process's writer for one BEGIN IMMEDIATE transaction; rolls back unless committed."""
+    """Holds the process's writer for one BEGIN IMMEDIATE transaction; rolls back unless committed.
 
-    def __init__(self, database: RefundDatabase) -> None:
+    `on_commit` runs after each commit (it wakes the payout worker and the outbox relay).
+    """
+
+    def __init__(self, database: RefundDatabase, *, on_commit: Callable[[], None] | None = None) -> None:
         self._database = database
+        self._on_commit = on_commit
         self._active = False
         sql = RefundSql(database.writer)
         self.refunds = SqliteRefundRepository(sql)
         self.idempotency_keys = SqliteIdempotencyKeys(sql)
+        self.payouts = SqlitePayoutSchedule(sql)
+        self.outbox = SqliteOutbox(sql)
 
     async def begin(self) -> None:
         await self._database.write_lock.acquire()
@@ -72,6 +114,8 @@ class SqliteUnitOfWork(UnitOfWork):
     async def commit(self) -> None:
         await self._database.writer.execute("COMMIT")
         self._finish()
+        if self._on_commit is not None:
+            self._on_commit()
 
     async def rollback(self) -> None:
         if not self._active:
@@ -111,3 +155,12 @@ class SqliteRefundReader(RefundReader):
 
     async def find_idempotency_key(self, scope: str, request_id: str) -> IdempotencyRecord | None:
         return await self._sql().find_key(scope, request_id)
+
+    async def due_payouts(self, now: datetime, *, limit: int) -> list[str]:
+        return await self._sql().due_payouts(now, limit)
+
+    async def pending_events(self, *, limit: int) -> list[OutboxEntry]:
+        return await self._sql().pending_events(limit)
+
+    async def outbox_stats(self) -> OutboxStats:
+        return await self._sql().outbox_stats()

@@ -8,7 +8,15 @@ from acme.refund.v1 import refund_pb2, refund_service_pb2
 from google.protobuf import timestamp_pb2
 
 from kit.identity import Identity, Role
-from refund_svc.application.commands import CreateRefundCommand, ListRefundsQuery, RefundQuote
+from refund_svc.application.commands import (
+    ApproveRefundCommand,
+    CancelRefundCommand,
+    CreateRefundCommand,
+    ListRefundsQuery,
+    RefundQuote,
+    RejectRefundCommand,
+    RetryRefundCommand,
+)
 from refund_svc.domain.actor import Actor, ActorRole
 from refund_svc.domain.money import Money
 from refund_svc.domain.policy import ApprovalPolicy
@@ -19,6 +27,7 @@ from refund_svc.domain.refund import (
     RefundStatus,
     RequestedLine,
 )
+from refund_svc.presentation.validation import RefundTarget
 
 REFUND_NAME_PREFIX = "refunds/"
 
@@ -93,6 +102,28 @@ def create_command(request: refund_service_pb2.CreateRefundRequest) -> CreateRef
     )
 
 
+def approve_command(
+    request: refund_service_pb2.ApproveRefundRequest, target: RefundTarget
+) -> ApproveRefundCommand:
+    return ApproveRefundCommand(target.refund_id, target.expected_version, request.comment)
+
+
+def reject_command(
+    request: refund_service_pb2.RejectRefundRequest, target: RefundTarget
+) -> RejectRefundCommand:
+    return RejectRefundCommand(target.refund_id, request.reason, target.expected_version)
+
+
+def cancel_command(target: RefundTarget) -> CancelRefundCommand:
+    return CancelRefundCommand(target.refund_id, target.expected_version)
+
+
+def retry_command(request: refund_service_pb2.RetryRefundRequest, target: RefundTarget) -> RetryRefundCommand:
+    # Unspecified keeps the refund's method (unlike on create, where it means original payment).
+    method = None if request.method == refund_pb2.REFUND_METHOD_UNSPECIFIED else METHODS[request.method]
+    return RetryRefundCommand(target.refund_id, target.expected_version, method)
+
+
 def list_query(request: refund_service_pb2.ListRefundsRequest, page_size: int) -> ListRefundsQuery:
     return ListRefundsQuery(
         page_size=page_size,
@@ -127,6 +158,8 @@ def refund_to_proto(refund: Refund) -> refund_pb2.Refund:
         note=refund.note,
         required_approval=POLICIES[refund.required_approval],
         outside_refund_window=refund.outside_window,
+        failure_reason=refund.failure_reason,
+        payout_reference=refund.payout_reference,
     )
     decision = refund.decision
     if decision is not None:

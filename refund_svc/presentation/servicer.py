@@ -1,7 +1,7 @@
 """acme.refund.v1.RefundService: validates, maps, calls a use case, maps back.
 
 The caller's identity comes from the AuthInterceptor (kit.context); the use cases enforce what
-that caller may see and do. Approve/reject/cancel/payout RPCs come later on the same use cases.
+that caller may see and do. Payouts are not an RPC: the payout worker pays approved refunds.
 """
 
 from __future__ import annotations
@@ -60,3 +60,38 @@ class RefundService(refund_service_pb2_grpc.RefundServiceServicer):
         validation.validate_quote_refund(request)
         quote = await self._use_cases.quote_refund.execute(_caller(), request.order_id)
         return mappers.quote_to_proto(quote)
+
+    @grpc_errors()
+    async def ApproveRefund(
+        self, request: refund_service_pb2.ApproveRefundRequest, context: Context
+    ) -> refund_service_pb2.ApproveRefundResponse:
+        target = validation.validate_approve_refund(request)
+        command = mappers.approve_command(request, target)
+        refund = await self._use_cases.approve_refund.execute(_caller(), command)
+        return refund_service_pb2.ApproveRefundResponse(refund=mappers.refund_to_proto(refund))
+
+    @grpc_errors()
+    async def RejectRefund(
+        self, request: refund_service_pb2.RejectRefundRequest, context: Context
+    ) -> refund_service_pb2.RejectRefundResponse:
+        target = validation.validate_reject_refund(request)
+        command = mappers.reject_command(request, target)
+        refund = await self._use_cases.reject_refund.execute(_caller(), command)
+        return refund_service_pb2.RejectRefundResponse(refund=mappers.refund_to_proto(refund))
+
+    @grpc_errors()
+    async def CancelRefund(
+        self, request: refund_service_pb2.CancelRefundRequest, context: Context
+    ) -> refund_service_pb2.CancelRefundResponse:
+        target = validation.validate_cancel_refund(request)
+        refund = await self._use_cases.cancel_refund.execute(_caller(), mappers.cancel_command(target))
+        return refund_service_pb2.CancelRefundResponse(refund=mappers.refund_to_proto(refund))
+
+    @grpc_errors()
+    async def RetryRefund(
+        self, request: refund_service_pb2.RetryRefundRequest, context: Context
+    ) -> refund_service_pb2.RetryRefundResponse:
+        target = validation.validate_retry_refund(request)
+        command = mappers.retry_command(request, target)
+        refund = await self._use_cases.retry_refund.execute(_caller(), command)
+        return refund_service_pb2.RetryRefundResponse(refund=mappers.refund_to_proto(refund))

@@ -7,6 +7,7 @@ field as a path into the request (e.g. "refund.lines[0].quantity").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from acme.refund.v1 import refund_pb2, refund_service_pb2
 
@@ -21,6 +22,7 @@ CASE_NAME = re.compile(rf"cases/{_ID}")
 REFUND_NAME = re.compile(rf"refunds/({_ID})")
 ID = re.compile(_ID)
 REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")  # printable ASCII; a UUID is best
+ETAG = re.compile(r'"(\d{1,18})"')  # as refund_to_proto writes it: the version, quoted
 
 _REASONS = set(refund_pb2.RefundReason.values()) - {refund_pb2.REFUND_REASON_UNSPECIFIED}
 _METHODS = set(refund_pb2.RefundMethod.values())
@@ -90,3 +92,55 @@ def validate_quote_refund(request: refund_service_pb2.QuoteRefundRequest) -> Non
     v = Violations()
     v.check(ID.fullmatch(request.order_id) is not None, "order_id", "is required (the shop's order id)")
     v.raise_if_any()
+
+
+@dataclass(frozen=True, slots=True)
+class RefundTarget:
+    """The refund a decision is about, and the version the caller saw (None: no etag sent)."""
+
+    refund_id: str
+    expected_version: int | None
+
+
+def _target(v: Violations, name: str, etag: str) -> RefundTarget:
+    match = REFUND_NAME.fullmatch(name)
+    v.check(match is not None, "name", 'must be "refunds/{refund_id}"')
+    version = None
+    if etag:
+        etag_match = ETAG.fullmatch(etag)
+        if v.check(etag_match is not None, "etag", "is not an etag of a refund; send the one you read"):
+            version = int(etag_match.group(1)) if etag_match else None
+    return RefundTarget(match.group(1) if match else "", version)
+
+
+def validate_approve_refund(request: refund_service_pb2.ApproveRefundRequest) -> RefundTarget:
+    v = Violations()
+    target = _target(v, request.name, request.etag)
+    v.check(len(request.comment) <= MAX_NOTE_LENGTH, "comment", f"at most {MAX_NOTE_LENGTH} characters")
+    v.raise_if_any()
+    return target
+
+
+def validate_reject_refund(request: refund_service_pb2.RejectRefundRequest) -> RefundTarget:
+    v = Violations()
+    target = _target(v, request.name, request.etag)
+    if not request.reason.strip():
+        v.add("reason", "is required: say why the refund is rejected")
+    v.check(len(request.reason) <= MAX_NOTE_LENGTH, "reason", f"at most {MAX_NOTE_LENGTH} characters")
+    v.raise_if_any()
+    return target
+
+
+def validate_cancel_refund(request: refund_service_pb2.CancelRefundRequest) -> RefundTarget:
+    v = Violations()
+    target = _target(v, request.name, request.etag)
+    v.raise_if_any()
+    return target
+
+
+def validate_retry_refund(request: refund_service_pb2.RetryRefundRequest) -> RefundTarget:
+    v = Violations()
+    target = _target(v, request.name, request.etag)
+    v.check(request.method in _METHODS, "method", "is not a known refund method")
+    v.raise_if_any()
+    return target

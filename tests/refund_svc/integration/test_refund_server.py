@@ -133,8 +133,9 @@ async def test_a_bad_field_is_named_and_nothing_is_stored(
 
 
 async def test_the_same_request_id_returns_the_first_refund_and_other_content_is_refused(stub: Stub) -> None:
-    first = await stub.CreateRefund(create_request(request_id="k1"), metadata=auth(ANA))
-    again = await stub.CreateRefund(create_request(request_id="k1"), metadata=auth(ANA))
+    # 79.00 waits for approval, so nothing (no payout) changes it between the calls.
+    first = await stub.CreateRefund(create_request(lines=(("ln_1", 1),), request_id="k1"), metadata=auth(ANA))
+    again = await stub.CreateRefund(create_request(lines=(("ln_1", 1),), request_id="k1"), metadata=auth(ANA))
     other = await rich_error(
         stub.CreateRefund(create_request(lines=(("ln_2", 2),), request_id="k1"), metadata=auth(ANA))
     )
@@ -299,7 +300,7 @@ async def test_refunds_survive_a_restart(tmp_path: Path, shop_address: str) -> N
     running = await start_refunds(settings)
     async with running.channel() as channel:
         created = await refund_service_pb2_grpc.RefundServiceStub(channel).CreateRefund(
-            create_request(), metadata=auth(ANA)
+            create_request(lines=(("ln_1", 1),)), metadata=auth(ANA)
         )
     await stop_refunds(running)
 
@@ -308,7 +309,7 @@ async def test_refunds_survive_a_restart(tmp_path: Path, shop_address: str) -> N
         async with running.channel() as channel:
             stub = refund_service_pb2_grpc.RefundServiceStub(channel)
             fetched = await stub.GetRefund(GetRefundRequest(name=created.refund.name), metadata=auth(ANA))
-            again = await stub.CreateRefund(create_request(), metadata=auth(ANA))
+            again = await stub.CreateRefund(create_request(lines=(("ln_1", 1),)), metadata=auth(ANA))
     finally:
         await stop_refunds(running)
 

@@ -12,6 +12,7 @@ from refund_svc.domain.errors import (
     CurrencyMismatchError,
     InvalidArgumentError,
     InvalidStateTransitionError,
+    NoLongerRefundableError,
     OrderNotFoundError,
     PermissionDeniedError,
     RefundWindowClosedError,
@@ -30,6 +31,7 @@ from refund_svc.domain.refundable import LineUsage
 from tests.refund_svc.fakes import NOW, make_order
 
 RULES = RefundRules()
+ORDER = make_order()
 CUSTOMER = Actor("cus_1", ActorRole.CUSTOMER)
 SAM = Actor("agt_2001", ActorRole.AGENT)
 KIM = Actor("agt_2003", ActorRole.AGENT)
@@ -193,9 +195,10 @@ def test_the_happy_path_to_refunded_keeps_who_and_when() -> None:
 
     refund.approve(SAM, later, RULES, comment="Photo shows the damage")
     refund.process(Actor("system", ActorRole.SYSTEM), later)
-    refund.succeed(later)
+    refund.succeed(later, "po_123")
 
     assert refund.status is RefundStatus.REFUNDED
+    assert refund.payout_reference == "po_123"
     assert refund.updated_at == later
     decision = refund.decision
     assert decision is not None
@@ -267,29 +270,131 @@ def test_a_failed_payout_is_retried_possibly_as_store_credit() -> None:
     refund = failed()
     assert not refund.holds_money
     assert refund.history[-1].comment == "card expired"
+    assert refund.failure_reason == "card expired"
 
-    refund.retry(SAM, NOW, RefundMethod.STORE_CREDIT)
+    refund.retry(SAM, NOW, ORDER, {}, RefundMethod.STORE_CREDIT)
 
     assert refund.status is RefundStatus.PROCESSING
     assert refund.method is RefundMethod.STORE_CREDIT
-    assert "store credit" in refund.history[-1].comment
+    assert refund.history[-1].comment == "payout retried as store credit"
+    assert refund.history[-1].actor == SAM
+    assert refund.total == Money(7900, "EUR")
+    assert refund.failure_reason == "card expired"  # kept for the record
+
+
+def test_a_retry_keeping_the_method_says_so() -> None:
+    refund = failed()
+
+    refund.retry(LEE, NOW, ORDER, {}, RefundMethod.ORIGINAL_PAYMENT)
+
+    assert refund.method is RefundMethod.ORIGINAL_PAYMENT
+    assert refund.history[-1].comment == "payout retried"
+
+
+@pytest.mark.parametrize("who", [CUSTOMER, Actor("system", ActorRole.SYSTEM)])
+def test_only_agents_and_leads_retry(who: Actor) -> None:
+    refund = failed()
+
+    with pytest.raises(PermissionDeniedError) as caught:
+        refund.retry(who, NOW, ORDER, {})
+
+    assert caught.value.reason == "STAFF_ONLY"
+    assert refund.status is RefundStatus.FAILED
+
+
+def test_a_retry_is_refused_when_another_refund_took_the_units_meanwhile() -> None:
+    refund = failed()  # ln_1: its only unit, released when the payout failed
+
+    with pytest.raises(NoLongerRefundableError) as caught:
+        refund.retry(SAM, NOW, ORDER, {"ln_1": LineUsage(1, Money(7900, "EUR"))})
+
+    assert caught.value.reason == "NO_LONGER_REFUNDABLE"
+    assert "ln_1" in caught.value.message
+    assert refund.status is RefundStatus.FAILED
+    assert len(refund.history) == 4
+
+
+def test_a_retry_taking_the_last_units_of_a_line_takes_exactly_what_is_left() -> None:
+    third = request(("ln_2", 1), by=SAM)  # 11.69 of 35.08 for three phone cases: approved by policy
+    third.process(SAM, NOW)
+    third.fail(NOW, "declined")
+    others = LineUsage(2, Money(2338, "EUR"))  # meanwhile another refund took the other two
+
+    third.retry(SAM, NOW, ORDER, {"ln_2": others})
+
+    assert third.total == Money(3508 - 2338, "EUR")  # 11.70: the line sums to what was paid
+    assert "amount adjusted from 11.69 EUR to 11.70 EUR" in third.history[-1].comment
+
+
+def test_a_retry_of_some_units_keeps_the_approved_amount() -> None:
+    refund = request(("ln_2", 1), by=SAM)
+    refund.process(SAM, NOW)
+    refund.fail(NOW, "declined")
+
+    refund.retry(SAM, NOW, ORDER, {"ln_2": LineUsage(1, Money(1169, "EUR"))})
+
+    assert refund.total == Money(1169, "EUR")
+
+
+def test_a_retry_needs_the_refunds_own_order() -> None:
+    with pytest.raises(ValueError, match="ord_other"):
+        failed().retry(SAM, NOW, make_order("ord_other"), {})
+
+
+def test_each_change_becomes_one_event_for_the_case() -> None:
+    refund = request(("ln_1", 1), note="Broken on arrival")
+    refund.approve(SAM, NOW, RULES, comment="Photo shows it")
+    refund.process(Actor("system", ActorRole.SYSTEM), NOW)
+    refund.succeed(NOW + timedelta(minutes=1), "po_9")
+
+    events = refund.unsaved_events()
+
+    assert [(e.kind.value, e.actor_id, e.actor_role.value, e.note, e.refund_open) for e in events] == [
+        ("REQUESTED", "cus_1", "customer", "Broken on arrival", True),
+        ("APPROVED", "agt_2001", "agent", "Photo shows it", True),
+        ("PROCESSING", "system", "system", "payout started", True),
+        ("REFUNDED", "system", "system", "paid out", False),
+    ]
+    assert [e.sequence for e in events] == [1, 2, 3, 4]
+    assert {(e.refund_number, e.case_name, e.amount) for e in events} == {
+        ("R-2001", "cases/c1", Money(7900, "EUR"))
+    }
+    assert events[-1].occurred_at == NOW + timedelta(minutes=1)
+    assert len({e.event_id for e in events}) == 4
+    refund.mark_saved()
+    assert refund.unsaved_events() == []
+
+
+def test_event_ids_are_stable_per_change() -> None:
+    first, again = pending(), pending()
+    assert [e.event_id for e in first.unsaved_events()] == [e.event_id for e in again.unsaved_events()]
+    assert first.unsaved_events()[0].event_id != request(("ln_2", 1)).unsaved_events()[1].event_id
+
+
+@pytest.mark.parametrize(
+    ("make", "is_open"), [(pending, True), (approved, True), (processing, True), (failed, False)]
+)
+def test_open_means_pending_approved_or_processing(make: Callable[[], Refund], is_open: bool) -> None:
+    refund = make()
+    assert refund.is_open is is_open
+    assert refund.unsaved_events()[-1].refund_open is is_open
 
 
 @pytest.mark.parametrize(
     ("make", "action"),
     [
         (pending, lambda r: r.process(SAM, NOW)),
-        (pending, lambda r: r.succeed(NOW)),
+        (pending, lambda r: r.succeed(NOW, "po_1")),
         (pending, lambda r: r.fail(NOW, "x")),
-        (pending, lambda r: r.retry(SAM, NOW)),
+        (pending, lambda r: r.retry(SAM, NOW, ORDER, {})),
         (approved, lambda r: r.approve(KIM, NOW, RULES)),
         (approved, lambda r: r.reject(SAM, NOW, "x")),
         (approved, lambda r: r.cancel(CUSTOMER, NOW)),
-        (approved, lambda r: r.retry(SAM, NOW)),
+        (approved, lambda r: r.retry(SAM, NOW, ORDER, {})),
         (processing, lambda r: r.process(SAM, NOW)),
         (processing, lambda r: r.cancel(CUSTOMER, NOW)),
         (failed, lambda r: r.process(SAM, NOW)),
-        (failed, lambda r: r.succeed(NOW)),
+        (failed, lambda r: r.succeed(NOW, "po_1")),
     ],
 )
 def test_illegal_transitions_are_refused_with_the_reason_and_change_nothing(
@@ -315,7 +420,7 @@ def test_final_statuses_are_final(final: str) -> None:
     else:
         refund.approve(SAM, NOW, RULES)
         refund.process(SAM, NOW)
-        refund.succeed(NOW)
+        refund.succeed(NOW, "po_1")
 
     actions: list[Callable[[], None]] = [
         lambda: refund.approve(KIM, NOW, RULES),
@@ -323,7 +428,7 @@ def test_final_statuses_are_final(final: str) -> None:
         lambda: refund.cancel(CUSTOMER, NOW),
         lambda: refund.process(SAM, NOW),
         lambda: refund.fail(NOW, "x"),
-        lambda: refund.retry(SAM, NOW),
+        lambda: refund.retry(SAM, NOW, ORDER, {}),
     ]
     for action in actions:
         with pytest.raises(InvalidStateTransitionError):

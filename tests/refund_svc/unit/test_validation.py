@@ -131,3 +131,70 @@ def test_quote_needs_an_order_id() -> None:
     with pytest.raises(ValidationError) as caught:
         validation.validate_quote_refund(refund_service_pb2.QuoteRefundRequest())
     assert [v.field for v in caught.value.violations] == ["order_id"]
+
+
+# --- approve, reject, cancel, retry ---------------------------------------------------------------
+
+
+def violations(check: object, request: object) -> list[str]:
+    with pytest.raises(ValidationError) as caught:
+        check(request)  # type: ignore[operator]
+    return [v.field for v in caught.value.violations]
+
+
+def test_a_decision_names_a_refund_and_may_carry_its_etag() -> None:
+    target = validation.validate_approve_refund(
+        refund_service_pb2.ApproveRefundRequest(name="refunds/abc", etag='"3"', comment="ok")
+    )
+    without = validation.validate_cancel_refund(refund_service_pb2.CancelRefundRequest(name="refunds/abc"))
+
+    assert (target.refund_id, target.expected_version) == ("abc", 3)
+    assert (without.refund_id, without.expected_version) == ("abc", None)
+
+
+@pytest.mark.parametrize(
+    ("request_", "fields"),
+    [
+        (refund_service_pb2.ApproveRefundRequest(name="abc"), ["name"]),
+        (refund_service_pb2.ApproveRefundRequest(name="refunds/abc", etag="3"), ["etag"]),
+        (refund_service_pb2.ApproveRefundRequest(name="refunds/abc", etag='W/"3"'), ["etag"]),
+        (refund_service_pb2.ApproveRefundRequest(name="refunds/a", comment="x" * 2001), ["comment"]),
+        (refund_service_pb2.ApproveRefundRequest(name="", etag="x"), ["name", "etag"]),
+    ],
+)
+def test_approve_refuses_bad_fields(
+    request_: refund_service_pb2.ApproveRefundRequest, fields: list[str]
+) -> None:
+    assert violations(validation.validate_approve_refund, request_) == fields
+
+
+@pytest.mark.parametrize(
+    ("reason", "ok"), [("Item was used", True), ("", False), ("   ", False), ("x" * 2001, False)]
+)
+def test_reject_needs_a_reason(reason: str, ok: bool) -> None:
+    request = refund_service_pb2.RejectRefundRequest(name="refunds/abc", reason=reason)
+    if ok:
+        assert validation.validate_reject_refund(request).refund_id == "abc"
+    else:
+        assert violations(validation.validate_reject_refund, request) == ["reason"]
+
+
+def test_cancel_needs_a_refund_name() -> None:
+    assert violations(validation.validate_cancel_refund, refund_service_pb2.CancelRefundRequest()) == ["name"]
+
+
+@pytest.mark.parametrize(
+    ("method", "ok"),
+    [
+        (refund_pb2.REFUND_METHOD_UNSPECIFIED, True),
+        (refund_pb2.REFUND_METHOD_STORE_CREDIT, True),
+        (refund_pb2.REFUND_METHOD_ORIGINAL_PAYMENT, True),
+        (9, False),
+    ],
+)
+def test_retry_takes_a_known_method_or_none(method: int, ok: bool) -> None:
+    request = refund_service_pb2.RetryRefundRequest(name="refunds/abc", method=method)  # type: ignore[arg-type]
+    if ok:
+        validation.validate_retry_refund(request)
+    else:
+        assert violations(validation.validate_retry_refund, request) == ["method"]

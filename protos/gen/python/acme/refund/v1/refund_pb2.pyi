@@ -101,7 +101,7 @@ class RefundLine(_message.Message):
     def __init__(self, order_line_id: _Optional[str] = ..., quantity: _Optional[int] = ..., amount: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
 
 class Refund(_message.Message):
-    __slots__ = ("name", "refund_number", "case", "order_id", "customer_id", "lines", "total", "reason", "method", "status", "requested_by", "create_time", "update_time", "etag", "note", "decision", "required_approval", "outside_refund_window")
+    __slots__ = ("name", "refund_number", "case", "order_id", "customer_id", "lines", "total", "reason", "method", "status", "requested_by", "create_time", "update_time", "etag", "note", "decision", "required_approval", "outside_refund_window", "failure_reason", "payout_reference")
     NAME_FIELD_NUMBER: _ClassVar[int]
     REFUND_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CASE_FIELD_NUMBER: _ClassVar[int]
@@ -120,6 +120,8 @@ class Refund(_message.Message):
     DECISION_FIELD_NUMBER: _ClassVar[int]
     REQUIRED_APPROVAL_FIELD_NUMBER: _ClassVar[int]
     OUTSIDE_REFUND_WINDOW_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    PAYOUT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     name: str
     refund_number: str
     case: str
@@ -138,7 +140,9 @@ class Refund(_message.Message):
     decision: RefundDecision
     required_approval: ApprovalPolicy
     outside_refund_window: bool
-    def __init__(self, name: _Optional[str] = ..., refund_number: _Optional[str] = ..., case: _Optional[str] = ..., order_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[RefundLine, _Mapping]]] = ..., total: _Optional[_Union[Money, _Mapping]] = ..., reason: _Optional[_Union[RefundReason, str]] = ..., method: _Optional[_Union[RefundMethod, str]] = ..., status: _Optional[_Union[RefundStatus, str]] = ..., requested_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., note: _Optional[str] = ..., decision: _Optional[_Union[RefundDecision, _Mapping]] = ..., required_approval: _Optional[_Union[ApprovalPolicy, str]] = ..., outside_refund_window: _Optional[bool] = ...) -> None: ...
+    failure_reason: str
+    payout_reference: str
+    def __init__(self, name: _Optional[str] = ..., refund_number: _Optional[str] = ..., case: _Optional[str] = ..., order_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[RefundLine, _Mapping]]] = ..., total: _Optional[_Union[Money, _Mapping]] = ..., reason: _Optional[_Union[RefundReason, str]] = ..., method: _Optional[_Union[RefundMethod, str]] = ..., status: _Optional[_Union[RefundStatus, str]] = ..., requested_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., note: _Optional[str] = ..., decision: _Optional[_Union[RefundDecision, _Mapping]] = ..., required_approval: _Optional[_Union[ApprovalPolicy, str]] = ..., outside_refund_window: _Optional[bool] = ..., failure_reason: _Optional[str] = ..., payout_reference: _Optional[str] = ...) -> None: ...
 
 class RefundableLine(_message.Message):
     __slots__ = ("order_line_id", "product_title", "quantity_bought", "quantity_refundable", "amount_paid", "amount_refundable")

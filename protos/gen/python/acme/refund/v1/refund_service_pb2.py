@@ -26,7 +26,7 @@ from acme.refund.v1 import refund_pb2 as acme_dot_refund_dot_v1_dot_refund__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#acme/refund/v1/refund_service.proto\x12\x0e\x61\x63me.refund.v1\x1a\x1b\x61\x63me/refund/v1/refund.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"Q\n\x13\x43reateRefundRequest\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\x12\x12\n\nrequest_id\x18\x02 \x01(\t\">\n\x14\x43reateRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\" \n\x10GetRefundRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\";\n\x11GetRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\"\x8b\x01\n\x12ListRefundsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0c\n\x04\x63\x61se\x18\x03 \x01(\t\x12\x10\n\x08order_id\x18\x04 \x01(\t\x12.\n\x08statuses\x18\x05 \x03(\x0e\x32\x1c.acme.refund.v1.RefundStatus\"W\n\x13ListRefundsResponse\x12\'\n\x07refunds\x18\x01 \x03(\x0b\x32\x16.acme.refund.v1.Refund\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"&\n\x12QuoteRefundRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"\xb3\x01\n\x13QuoteRefundResponse\x12-\n\x05lines\x18\x01 \x03(\x0b\x32\x1e.acme.refund.v1.RefundableLine\x12\x15\n\rcurrency_code\x18\x02 \x01(\t\x12:\n\x16refund_window_end_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12refund_window_open\x18\x04 \x01(\x08\x32\xec\x02\n\rRefundService\x12Y\n\x0c\x43reateRefund\x12#.acme.refund.v1.CreateRefundRequest\x1a$.acme.refund.v1.CreateRefundResponse\x12P\n\tGetRefund\x12 .acme.refund.v1.GetRefundRequest\x1a!.acme.refund.v1.GetRefundResponse\x12V\n\x0bListRefunds\x12\".acme.refund.v1.ListRefundsRequest\x1a#.acme.refund.v1.ListRefundsResponse\x12V\n\x0bQuoteRefund\x12\".acme.refund.v1.QuoteRefundRequest\x1a#.acme.refund.v1.QuoteRefundResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#acme/refund/v1/refund_service.proto\x12\x0e\x61\x63me.refund.v1\x1a\x1b\x61\x63me/refund/v1/refund.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"Q\n\x13\x43reateRefundRequest\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\x12\x12\n\nrequest_id\x18\x02 \x01(\t\">\n\x14\x43reateRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\" \n\x10GetRefundRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\";\n\x11GetRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\"\x8b\x01\n\x12ListRefundsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0c\n\x04\x63\x61se\x18\x03 \x01(\t\x12\x10\n\x08order_id\x18\x04 \x01(\t\x12.\n\x08statuses\x18\x05 \x03(\x0e\x32\x1c.acme.refund.v1.RefundStatus\"W\n\x13ListRefundsResponse\x12\'\n\x07refunds\x18\x01 \x03(\x0b\x32\x16.acme.refund.v1.Refund\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"&\n\x12QuoteRefundRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"\xb3\x01\n\x13QuoteRefundResponse\x12-\n\x05lines\x18\x01 \x03(\x0b\x32\x1e.acme.refund.v1.RefundableLine\x12\x15\n\rcurrency_code\x18\x02 \x01(\t\x12:\n\x16refund_window_end_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12refund_window_open\x18\x04 \x01(\x08\"C\n\x14\x41pproveRefundRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x0f\n\x07\x63omment\x18\x03 \x01(\t\"?\n\x15\x41pproveRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\"A\n\x13RejectRefundRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\">\n\x14RejectRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\"1\n\x13\x43\x61ncelRefundRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\">\n\x14\x43\x61ncelRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund\"^\n\x12RetryRefundRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12,\n\x06method\x18\x03 \x01(\x0e\x32\x1c.acme.refund.v1.RefundMethod\"=\n\x13RetryRefundResponse\x12&\n\x06refund\x18\x01 \x01(\x0b\x32\x16.acme.refund.v1.Refund2\xd8\x05\n\rRefundService\x12Y\n\x0c\x43reateRefund\x12#.acme.refund.v1.CreateRefundRequest\x1a$.acme.refund.v1.CreateRefundResponse\x12P\n\tGetRefund\x12 .acme.refund.v1.GetRefundRequest\x1a!.acme.refund.v1.GetRefundResponse\x12V\n\x0bListRefunds\x12\".acme.refund.v1.ListRefundsRequest\x1a#.acme.refund.v1.ListRefundsResponse\x12V\n\x0bQuoteRefund\x12\".acme.refund.v1.QuoteRefundRequest\x1a#.acme.refund.v1.QuoteRefundResponse\x12\\\n\rApproveRefund\x12$.acme.refund.v1.ApproveRefundRequest\x1a%.acme.refund.v1.ApproveRefundResponse\x12Y\n\x0cRejectRefund\x12#.acme.refund.v1.RejectRefundRequest\x1a$.acme.refund.v1.RejectRefundResponse\x12Y\n\x0c\x43\x61ncelRefund\x12#.acme.refund.v1.CancelRefundRequest\x1a$.acme.refund.v1.CancelRefundResponse\x12V\n\x0bRetryRefund\x12\".acme.refund.v1.RetryRefundRequest\x1a#.acme.refund.v1.RetryRefundResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,6 +49,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_QUOTEREFUNDREQUEST']._serialized_end=628
   _globals['_QUOTEREFUNDRESPONSE']._serialized_start=631
   _globals['_QUOTEREFUNDRESPONSE']._serialized_end=810
-  _globals['_REFUNDSERVICE']._serialized_start=813
-  _globals['_REFUNDSERVICE']._serialized_end=1177
+  _globals['_APPROVEREFUNDREQUEST']._serialized_start=812
+  _globals['_APPROVEREFUNDREQUEST']._serialized_end=879
+  _globals['_APPROVEREFUNDRESPONSE']._serialized_start=881
+  _globals['_APPROVEREFUNDRESPONSE']._serialized_end=944
+  _globals['_REJECTREFUNDREQUEST']._serialized_start=946
+  _globals['_REJECTREFUNDREQUEST']._serialized_end=1011
+  _globals['_REJECTREFUNDRESPONSE']._serialized_start=1013
+  _globals['_REJECTREFUNDRESPONSE']._serialized_end=1075
+  _globals['_CANCELREFUNDREQUEST']._serialized_start=1077
+  _globals['_CANCELREFUNDREQUEST']._serialized_end=1126
+  _globals['_CANCELREFUNDRESPONSE']._serialized_start=1128
+  _globals['_CANCELREFUNDRESPONSE']._serialized_end=1190
+  _globals['_RETRYREFUNDREQUEST']._serialized_start=1192
+  _globals['_RETRYREFUNDREQUEST']._serialized_end=1286
+  _globals['_RETRYREFUNDRESPONSE']._serialized_start=1288
+  _globals['_RETRYREFUNDRESPONSE']._serialized_end=1349
+  _globals['_REFUNDSERVICE']._serialized_start=1352
+  _globals['_REFUNDSERVICE']._serialized_end=2080
 # @@protoc_insertion_point(module_scope)

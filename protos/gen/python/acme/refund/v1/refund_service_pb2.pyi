@@ -75,3 +75,65 @@ class QuoteRefundResponse(_message.Message):
     refund_window_end_time: _timestamp_pb2.Timestamp
     refund_window_open: bool
     def __init__(self, lines: _Optional[_Iterable[_Union[_refund_pb2.RefundableLine, _Mapping]]] = ..., currency_code: _Optional[str] = ..., refund_window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., refund_window_open: _Optional[bool] = ...) -> None: ...
+
+class ApproveRefundRequest(_message.Message):
+    __slots__ = ("name", "etag", "comment")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    etag: str
+    comment: str
+    def __init__(self, name: _Optional[str] = ..., etag: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class ApproveRefundResponse(_message.Message):
+    __slots__ = ("refund",)
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    refund: _refund_pb2.Refund
+    def __init__(self, refund: _Optional[_Union[_refund_pb2.Refund, _Mapping]] = ...) -> None: ...
+
+class RejectRefundRequest(_message.Message):
+    __slots__ = ("name", "etag", "reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    etag: str
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., etag: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RejectRefundResponse(_message.Message):
+    __slots__ = ("refund",)
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    refund: _refund_pb2.Refund
+    def __init__(self, refund: _Optional[_Union[_refund_pb2.Refund, _Mapping]] = ...) -> None: ...
+
+class CancelRefundRequest(_message.Message):
+    __slots__ = ("name", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class CancelRefundResponse(_message.Message):
+    __slots__ = ("refund",)
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    refund: _refund_pb2.Refund
+    def __init__(self, refund: _Optional[_Union[_refund_pb2.Refund, _Mapping]] = ...) -> None: ...
+
+class RetryRefundRequest(_message.Message):
+    __slots__ = ("name", "etag", "method")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    etag: str
+    method: _refund_pb2.RefundMethod
+    def __init__(self, name: _Optional[str] = ..., etag: _Optional[str] = ..., method: _Optional[_Union[_refund_pb2.RefundMethod, str]] = ...) -> None: ...
+
+class RetryRefundResponse(_message.Message):
+    __slots__ = ("refund",)
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    refund: _refund_pb2.Refund
+    def __init__(self, refund: _Optional[_Union[_refund_pb2.Refund, _Mapping]] = ...) -> None: ...

@@ -58,6 +58,26 @@ class RefundServiceStub:
                 request_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.QuoteRefundRequest.SerializeToString,
                 response_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.QuoteRefundResponse.FromString,
                 _registered_method=True)
+        self.ApproveRefund = channel.unary_unary(
+                '/acme.refund.v1.RefundService/ApproveRefund',
+                request_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.ApproveRefundRequest.SerializeToString,
+                response_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.ApproveRefundResponse.FromString,
+                _registered_method=True)
+        self.RejectRefund = channel.unary_unary(
+                '/acme.refund.v1.RefundService/RejectRefund',
+                request_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RejectRefundRequest.SerializeToString,
+                response_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RejectRefundResponse.FromString,
+                _registered_method=True)
+        self.CancelRefund = channel.unary_unary(
+                '/acme.refund.v1.RefundService/CancelRefund',
+                request_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.CancelRefundRequest.SerializeToString,
+                response_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.CancelRefundResponse.FromString,
+                _registered_method=True)
+        self.RetryRefund = channel.unary_unary(
+                '/acme.refund.v1.RefundService/RetryRefund',
+                request_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundRequest.SerializeToString,
+                response_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundResponse.FromString,
+                _registered_method=True)
 
 
 class RefundServiceServicer:
@@ -98,6 +118,43 @@ class RefundServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ApproveRefund(self, request, context):
+        """Approves a refund waiting for approval (agents and leads). After approval the refund is paid
+        out automatically (PROCESSING, then REFUNDED or FAILED). Returns PERMISSION_DENIED for
+        customers, for an approver who requested the refund, and for an agent when the refund is above
+        the lead limit; FAILED_PRECONDITION when it is not waiting for approval; ABORTED when `etag`
+        is stale.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectRefund(self, request, context):
+        """Rejects a refund waiting for approval, with a reason (agents and leads).
+        Returns PERMISSION_DENIED for customers; FAILED_PRECONDITION when it is not waiting for
+        approval; ABORTED when `etag` is stale.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelRefund(self, request, context):
+        """Cancels a refund waiting for approval: only the customer who gets it. Returns NOT_FOUND for
+        another customer's refund, PERMISSION_DENIED for staff, FAILED_PRECONDITION once decided.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryRefund(self, request, context):
+        """Pays a FAILED refund out again (agents and leads), optionally as store credit instead.
+        Returns FAILED_PRECONDITION when it has not failed, or when its units were refunded by another
+        refund since; PERMISSION_DENIED for customers; ABORTED when `etag` is stale.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RefundServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -120,6 +177,26 @@ def add_RefundServiceServicer_to_server(servicer, server):
                     servicer.QuoteRefund,
                     request_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.QuoteRefundRequest.FromString,
                     response_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.QuoteRefundResponse.SerializeToString,
+            ),
+            'ApproveRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveRefund,
+                    request_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.ApproveRefundRequest.FromString,
+                    response_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.ApproveRefundResponse.SerializeToString,
+            ),
+            'RejectRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectRefund,
+                    request_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RejectRefundRequest.FromString,
+                    response_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RejectRefundResponse.SerializeToString,
+            ),
+            'CancelRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelRefund,
+                    request_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.CancelRefundRequest.FromString,
+                    response_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.CancelRefundResponse.SerializeToString,
+            ),
+            'RetryRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryRefund,
+                    request_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundRequest.FromString,
+                    response_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -234,6 +311,114 @@ class RefundService:
             '/acme.refund.v1.RefundService/QuoteRefund',
             acme_dot_refund_dot_v1_dot_refund__service__pb2.QuoteRefundRequest.SerializeToString,
             acme_dot_refund_dot_v1_dot_refund__service__pb2.QuoteRefundResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveRefund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/acme.refund.v1.RefundService/ApproveRefund',
+            acme_dot_refund_dot_v1_dot_refund__service__pb2.ApproveRefundRequest.SerializeToString,
+            acme_dot_refund_dot_v1_dot_refund__service__pb2.ApproveRefundResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectRefund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/acme.refund.v1.RefundService/RejectRefund',
+            acme_dot_refund_dot_v1_dot_refund__service__pb2.RejectRefundRequest.SerializeToString,
+            acme_dot_refund_dot_v1_dot_refund__service__pb2.RejectRefundResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelRefund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/acme.refund.v1.RefundService/CancelRefund',
+            acme_dot_refund_dot_v1_dot_refund__service__pb2.CancelRefundRequest.SerializeToString,
+            acme_dot_refund_dot_v1_dot_refund__service__pb2.CancelRefundResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryRefund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/acme.refund.v1.RefundService/RetryRefund',
+            acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundRequest.SerializeToString,
+            acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -49,6 +49,27 @@ class RefundServiceStub:
     """Lists refunds, newest first, filtered by case, order or status."""
     QuoteRefund: _grpc.UnaryUnaryMultiCallable[_refund_service_pb2.QuoteRefundRequest, _refund_service_pb2.QuoteRefundResponse]
     """Tells what each line of an order can still refund. NOT_FOUND for another customer's order."""
+    ApproveRefund: _grpc.UnaryUnaryMultiCallable[_refund_service_pb2.ApproveRefundRequest, _refund_service_pb2.ApproveRefundResponse]
+    """Approves a refund waiting for approval (agents and leads). After approval the refund is paid
+    out automatically (PROCESSING, then REFUNDED or FAILED). Returns PERMISSION_DENIED for
+    customers, for an approver who requested the refund, and for an agent when the refund is above
+    the lead limit; FAILED_PRECONDITION when it is not waiting for approval; ABORTED when `etag`
+    is stale.
+    """
+    RejectRefund: _grpc.UnaryUnaryMultiCallable[_refund_service_pb2.RejectRefundRequest, _refund_service_pb2.RejectRefundResponse]
+    """Rejects a refund waiting for approval, with a reason (agents and leads).
+    Returns PERMISSION_DENIED for customers; FAILED_PRECONDITION when it is not waiting for
+    approval; ABORTED when `etag` is stale.
+    """
+    CancelRefund: _grpc.UnaryUnaryMultiCallable[_refund_service_pb2.CancelRefundRequest, _refund_service_pb2.CancelRefundResponse]
+    """Cancels a refund waiting for approval: only the customer who gets it. Returns NOT_FOUND for
+    another customer's refund, PERMISSION_DENIED for staff, FAILED_PRECONDITION once decided.
+    """
+    RetryRefund: _grpc.UnaryUnaryMultiCallable[_refund_service_pb2.RetryRefundRequest, _refund_service_pb2.RetryRefundResponse]
+    """Pays a FAILED refund out again (agents and leads), optionally as store credit instead.
+    Returns FAILED_PRECONDITION when it has not failed, or when its units were refunded by another
+    refund since; PERMISSION_DENIED for customers; ABORTED when `etag` is stale.
+    """
 
 @_typing.type_check_only
 class RefundServiceAsyncStub(RefundServiceStub):
@@ -71,6 +92,27 @@ class RefundServiceAsyncStub(RefundServiceStub):
     """Lists refunds, newest first, filtered by case, order or status."""
     QuoteRefund: _aio.UnaryUnaryMultiCallable[_refund_service_pb2.QuoteRefundRequest, _refund_service_pb2.QuoteRefundResponse]  # type: ignore[assignment]
     """Tells what each line of an order can still refund. NOT_FOUND for another customer's order."""
+    ApproveRefund: _aio.UnaryUnaryMultiCallable[_refund_service_pb2.ApproveRefundRequest, _refund_service_pb2.ApproveRefundResponse]  # type: ignore[assignment]
+    """Approves a refund waiting for approval (agents and leads). After approval the refund is paid
+    out automatically (PROCESSING, then REFUNDED or FAILED). Returns PERMISSION_DENIED for
+    customers, for an approver who requested the refund, and for an agent when the refund is above
+    the lead limit; FAILED_PRECONDITION when it is not waiting for approval; ABORTED when `etag`
+    is stale.
+    """
+    RejectRefund: _aio.UnaryUnaryMultiCallable[_refund_service_pb2.RejectRefundRequest, _refund_service_pb2.RejectRefundResponse]  # type: ignore[assignment]
+    """Rejects a refund waiting for approval, with a reason (agents and leads).
+    Returns PERMISSION_DENIED for customers; FAILED_PRECONDITION when it is not waiting for
+    approval; ABORTED when `etag` is stale.
+    """
+    CancelRefund: _aio.UnaryUnaryMultiCallable[_refund_service_pb2.CancelRefundRequest, _refund_service_pb2.CancelRefundResponse]  # type: ignore[assignment]
+    """Cancels a refund waiting for approval: only the customer who gets it. Returns NOT_FOUND for
+    another customer's refund, PERMISSION_DENIED for staff, FAILED_PRECONDITION once decided.
+    """
+    RetryRefund: _aio.UnaryUnaryMultiCallable[_refund_service_pb2.RetryRefundRequest, _refund_service_pb2.RetryRefundResponse]  # type: ignore[assignment]
+    """Pays a FAILED refund out again (agents and leads), optionally as store credit instead.
+    Returns FAILED_PRECONDITION when it has not failed, or when its units were refunded by another
+    refund since; PERMISSION_DENIED for customers; ABORTED when `etag` is stale.
+    """
 
 class RefundServiceServicer(metaclass=_abc_1.ABCMeta):
     """Refunds of order items, validated against what the shop says was paid.
@@ -114,5 +156,50 @@ class RefundServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_refund_service_pb2.QuoteRefundResponse, _abc.Awaitable[_refund_service_pb2.QuoteRefundResponse]]:
         """Tells what each line of an order can still refund. NOT_FOUND for another customer's order."""
+
+    @_abc_1.abstractmethod
+    def ApproveRefund(
+        self,
+        request: _refund_service_pb2.ApproveRefundRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_refund_service_pb2.ApproveRefundResponse, _abc.Awaitable[_refund_service_pb2.ApproveRefundResponse]]:
+        """Approves a refund waiting for approval (agents and leads). After approval the refund is paid
+        out automatically (PROCESSING, then REFUNDED or FAILED). Returns PERMISSION_DENIED for
+        customers, for an approver who requested the refund, and for an agent when the refund is above
+        the lead limit; FAILED_PRECONDITION when it is not waiting for approval; ABORTED when `etag`
+        is stale.
+        """
+
+    @_abc_1.abstractmethod
+    def RejectRefund(
+        self,
+        request: _refund_service_pb2.RejectRefundRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_refund_service_pb2.RejectRefundResponse, _abc.Awaitable[_refund_service_pb2.RejectRefundResponse]]:
+        """Rejects a refund waiting for approval, with a reason (agents and leads).
+        Returns PERMISSION_DENIED for customers; FAILED_PRECONDITION when it is not waiting for
+        approval; ABORTED when `etag` is stale.
+        """
+
+    @_abc_1.abstractmethod
+    def CancelRefund(
+        self,
+        request: _refund_service_pb2.CancelRefundRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_refund_service_pb2.CancelRefundResponse, _abc.Awaitable[_refund_service_pb2.CancelRefundResponse]]:
+        """Cancels a refund waiting for approval: only the customer who gets it. Returns NOT_FOUND for
+        another customer's refund, PERMISSION_DENIED for staff, FAILED_PRECONDITION once decided.
+        """
+
+    @_abc_1.abstractmethod
+    def RetryRefund(
+        self,
+        request: _refund_service_pb2.RetryRefundRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_refund_service_pb2.RetryRefundResponse, _abc.Awaitable[_refund_service_pb2.RetryRefundResponse]]:
+        """Pays a FAILED refund out again (agents and leads), optionally as store credit instead.
+        Returns FAILED_PRECONDITION when it has not failed, or when its units were refunded by another
+        refund since; PERMISSION_DENIED for customers; ABORTED when `etag` is stale.
+        """
 
 def add_RefundServiceServicer_to_server(servicer: RefundServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,5 +1,6 @@
 import datetime
 
+from acme.support.v1 import case_pb2 as _case_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -29,7 +30,7 @@ REFUND_EVENT_KIND_REFUNDED: RefundEventKind
 REFUND_EVENT_KIND_FAILED: RefundEventKind
 
 class RecordRefundEventRequest(_message.Message):
-    __slots__ = ("parent", "event_id", "refund", "refund_number", "kind", "amount_minor", "currency_code", "actor_id", "note", "occur_time", "refund_open")
+    __slots__ = ("parent", "event_id", "refund", "refund_number", "kind", "amount_minor", "currency_code", "actor_id", "note", "occur_time", "refund_open", "sequence", "actor_role")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     REFUND_FIELD_NUMBER: _ClassVar[int]
@@ -41,6 +42,8 @@ class RecordRefundEventRequest(_message.Message):
     NOTE_FIELD_NUMBER: _ClassVar[int]
     OCCUR_TIME_FIELD_NUMBER: _ClassVar[int]
     REFUND_OPEN_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ROLE_FIELD_NUMBER: _ClassVar[int]
     parent: str
     event_id: str
     refund: str
@@ -52,7 +55,9 @@ class RecordRefundEventRequest(_message.Message):
     note: str
     occur_time: _timestamp_pb2.Timestamp
     refund_open: bool
-    def __init__(self, parent: _Optional[str] = ..., event_id: _Optional[str] = ..., refund: _Optional[str] = ..., refund_number: _Optional[str] = ..., kind: _Optional[_Union[RefundEventKind, str]] = ..., amount_minor: _Optional[int] = ..., currency_code: _Optional[str] = ..., actor_id: _Optional[str] = ..., note: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., refund_open: _Optional[bool] = ...) -> None: ...
+    sequence: int
+    actor_role: _case_pb2.ActorRole
+    def __init__(self, parent: _Optional[str] = ..., event_id: _Optional[str] = ..., refund: _Optional[str] = ..., refund_number: _Optional[str] = ..., kind: _Optional[_Union[RefundEventKind, str]] = ..., amount_minor: _Optional[int] = ..., currency_code: _Optional[str] = ..., actor_id: _Optional[str] = ..., note: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., refund_open: _Optional[bool] = ..., sequence: _Optional[int] = ..., actor_role: _Optional[_Union[_case_pb2.ActorRole, str]] = ...) -> None: ...
 
 class RecordRefundEventResponse(_message.Message):
     __slots__ = ("applied",)

@@ -55,8 +55,9 @@ class RefundEventServiceServicer:
     """
 
     def RecordRefundEvent(self, request, context):
-        """Records one refund event on its case. A repeated event_id changes nothing and succeeds.
-        Returns NOT_FOUND if the case does not exist.
+        """Records one refund event on its case. A repeated event_id changes nothing and succeeds
+        (applied is false). Returns NOT_FOUND if the case does not exist, PERMISSION_DENIED for any
+        caller but the SYSTEM role, INVALID_ARGUMENT naming the fields of a malformed event.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

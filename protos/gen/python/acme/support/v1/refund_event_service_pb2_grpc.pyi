@@ -39,8 +39,9 @@ class RefundEventServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> RefundEventServiceAsyncStub: ...
     RecordRefundEvent: _grpc.UnaryUnaryMultiCallable[_refund_event_service_pb2.RecordRefundEventRequest, _refund_event_service_pb2.RecordRefundEventResponse]
-    """Records one refund event on its case. A repeated event_id changes nothing and succeeds.
-    Returns NOT_FOUND if the case does not exist.
+    """Records one refund event on its case. A repeated event_id changes nothing and succeeds
+    (applied is false). Returns NOT_FOUND if the case does not exist, PERMISSION_DENIED for any
+    caller but the SYSTEM role, INVALID_ARGUMENT naming the fields of a malformed event.
     """
 
 @_typing.type_check_only
@@ -54,8 +55,9 @@ class RefundEventServiceAsyncStub(RefundEventServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     RecordRefundEvent: _aio.UnaryUnaryMultiCallable[_refund_event_service_pb2.RecordRefundEventRequest, _refund_event_service_pb2.RecordRefundEventResponse]  # type: ignore[assignment]
-    """Records one refund event on its case. A repeated event_id changes nothing and succeeds.
-    Returns NOT_FOUND if the case does not exist.
+    """Records one refund event on its case. A repeated event_id changes nothing and succeeds
+    (applied is false). Returns NOT_FOUND if the case does not exist, PERMISSION_DENIED for any
+    caller but the SYSTEM role, INVALID_ARGUMENT naming the fields of a malformed event.
     """
 
 class RefundEventServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -72,8 +74,9 @@ class RefundEventServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _refund_event_service_pb2.RecordRefundEventRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_refund_event_service_pb2.RecordRefundEventResponse, _abc.Awaitable[_refund_event_service_pb2.RecordRefundEventResponse]]:
-        """Records one refund event on its case. A repeated event_id changes nothing and succeeds.
-        Returns NOT_FOUND if the case does not exist.
+        """Records one refund event on its case. A repeated event_id changes nothing and succeeds
+        (applied is false). Returns NOT_FOUND if the case does not exist, PERMISSION_DENIED for any
+        caller but the SYSTEM role, INVALID_ARGUMENT naming the fields of a malformed event.
         """
 
 def add_RefundEventServiceServicer_to_server(servicer: RefundEventServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

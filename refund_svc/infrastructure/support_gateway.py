@@ -1,0 +1,119 @@
+"""support_svc's RefundEventService over gRPC: where the outbox relay delivers refund events.
+
+Calls carry a SYSTEM identity token (subject "refund_svc") and the event id as request id.
+gRPC codes are sorted into what the relay needs to know: support is unreachable for everything
+(stop and back off), this event failed for now (retry it), or this event is refused for good.
+"""
+
+from __future__ import annotations
+
+import grpc
+from acme.support.v1 import case_pb2, refund_event_service_pb2, refund_event_service_pb2_grpc
+from google.protobuf import timestamp_pb2
+
+from kit.context import REQUEST_ID_HEADER
+from kit.identity import Identity, Role, bearer_metadata
+from refund_svc.application.ports import (
+    EventDeliveryError,
+    EventRejectedError,
+    SupportPort,
+    SupportUnavailableError,
+)
+from refund_svc.domain.actor import ActorRole
+from refund_svc.domain.events import RefundEvent, RefundEventKind
+
+IDENTITY = Identity("refund_svc", Role.SYSTEM)
+
+_KINDS = {
+    RefundEventKind.REQUESTED: refund_event_service_pb2.REFUND_EVENT_KIND_REQUESTED,
+    RefundEventKind.APPROVED: refund_event_service_pb2.REFUND_EVENT_KIND_APPROVED,
+    RefundEventKind.REJECTED: refund_event_service_pb2.REFUND_EVENT_KIND_REJECTED,
+    RefundEventKind.CANCELLED: refund_event_service_pb2.REFUND_EVENT_KIND_CANCELLED,
+    RefundEventKind.PROCESSING: refund_event_service_pb2.REFUND_EVENT_KIND_PROCESSING,
+    RefundEventKind.REFUNDED: refund_event_service_pb2.REFUND_EVENT_KIND_REFUNDED,
+    RefundEventKind.FAILED: refund_event_service_pb2.REFUND_EVENT_KIND_FAILED,
+}
+
+_ROLES = {
+    ActorRole.CUSTOMER: case_pb2.ACTOR_ROLE_CUSTOMER,
+    ActorRole.AGENT: case_pb2.ACTOR_ROLE_AGENT,
+    ActorRole.LEAD: case_pb2.ACTOR_ROLE_LEAD,
+    ActorRole.SYSTEM: case_pb2.ACTOR_ROLE_SYSTEM,
+}
+
+# Support will never record this event: retrying cannot help.
+_REFUSED = {grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT}
+# Nothing can be delivered now (down, overloaded, not deployed yet, or our token is not accepted).
+_RECEIVER_DOWN = {
+    grpc.StatusCode.UNAVAILABLE,
+    grpc.StatusCode.DEADLINE_EXCEEDED,
+    grpc.StatusCode.RESOURCE_EXHAUSTED,
+    grpc.StatusCode.UNIMPLEMENTED,
+    grpc.StatusCode.UNAUTHENTICATED,
+    grpc.StatusCode.PERMISSION_DENIED,
+    grpc.StatusCode.CANCELLED,
+}
+
+# Reconnect soon after support comes back (gRPC's default backoff grows to two minutes).
+_CHANNEL_OPTIONS = (
+    ("grpc.initial_reconnect_backoff_ms", 200),
+    ("grpc.min_reconnect_backoff_ms", 200),
+    ("grpc.max_reconnect_backoff_ms", 2000),
+)
+
+
+def event_to_proto(event: RefundEvent) -> refund_event_service_pb2.RecordRefundEventRequest:
+    occurred = timestamp_pb2.Timestamp()
+    occurred.FromDatetime(event.occurred_at)
+    return refund_event_service_pb2.RecordRefundEventRequest(
+        parent=event.case_name,
+        event_id=event.event_id,
+        refund=f"refunds/{event.refund_id}",
+        refund_number=event.refund_number,
+        kind=_KINDS[event.kind],
+        amount_minor=event.amount.amount_minor,
+        currency_code=event.amount.currency_code,
+        actor_id=event.actor_id,
+        actor_role=_ROLES[event.actor_role],
+        note=event.note,
+        occur_time=occurred,
+        refund_open=event.refund_open,
+        sequence=event.sequence,
+    )
+
+
+class GrpcSupportGateway(SupportPort):
+    def __init__(self, address: str, *, identity_secret: str, deadline_s: float = 2.0) -> None:
+        self._address = address
+        self._secret = identity_secret
+        self._deadline_s = deadline_s
+        self._channel: grpc.aio.Channel | None = None
+        self._stub: refund_event_service_pb2_grpc.RefundEventServiceStub | None = None
+
+    async def open(self) -> None:
+        self._channel = grpc.aio.insecure_channel(self._address, options=_CHANNEL_OPTIONS)
+        self._stub = refund_event_service_pb2_grpc.RefundEventServiceStub(self._channel)
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            await self._channel.close()
+        self._channel = self._stub = None
+
+    async def record_refund_event(self, event: RefundEvent) -> bool:
+        if self._stub is None:
+            raise RuntimeError("the support gateway is not open")
+        # A fresh token per call: tokens live 60 s, and the relay may run for months.
+        metadata = (*bearer_metadata(self._secret, IDENTITY), (REQUEST_ID_HEADER, event.event_id))
+        try:
+            response = await self._stub.RecordRefundEvent(
+                event_to_proto(event), timeout=self._deadline_s, metadata=metadata
+            )
+        except grpc.aio.AioRpcError as error:
+            code = error.code()
+            problem = f"{code.name}: {error.details() or ''}".strip()
+            if code in _REFUSED:
+                raise EventRejectedError(problem) from error
+            if code in _RECEIVER_DOWN:
+                raise SupportUnavailableError(problem) from error
+            raise EventDeliveryError(problem) from error
+        return bool(response.applied)
