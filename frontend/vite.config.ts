@@ -29,7 +29,10 @@ export default defineConfig({
     globals: true,
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
-    css: false,
+    // CSS is not applied in jsdom; tokens.css is read (as text) by its contrast test.
+    css: { include: [/tokens\.css/] },
     restoreMocks: true,
+    // React Aria's list boxes and dialogs are slower to drive in jsdom on a 2-core machine.
+    testTimeout: 20_000,
   },
 });

@@ -73,13 +73,32 @@ test('customer and agent work a case to resolution; internal notes stay internal
     // The agent sees the customer's reply and resolves the case.
     await agent.reload();
     await expect(conversation(agent).getByText(customerReply)).toBeVisible();
-    await agent.getByRole('button', { name: 'Resolve case' }).click();
+    // Resolving asks first; cancelling changes nothing and gives focus back to the button.
+    const resolve = agent.getByRole('button', { name: 'Resolve case' });
+    await resolve.click();
+    const confirm = agent.getByRole('alertdialog', { name: 'Resolve this case?' });
+    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await agent.keyboard.press('Escape');
+    await expect(confirm).toHaveCount(0);
+    await expect(resolve).toBeFocused();
+    await resolve.click();
+    await confirm.getByRole('button', { name: 'Resolve case' }).click();
     await expect(agent.getByText('The case is now resolved.')).toBeVisible();
+    // The button is gone with the old status: focus stays in the case's status controls.
+    await expect(agent.getByRole('heading', { name: 'Status', level: 3 })).toBeFocused();
 
     // The customer sees it resolved, with what happens next.
     await customer.reload();
     await expect(customer.getByRole('region', { name: 'Status' })).toContainText('Resolved');
     await expect(customer.getByText(/If you still need help, reply below/)).toBeVisible();
+
+    // Closing is final, so the customer is asked first.
+    await customer.getByRole('button', { name: 'All sorted: close this case' }).click();
+    const closeDialog = customer.getByRole('alertdialog', { name: 'Close this case?' });
+    await closeDialog.getByRole('button', { name: 'Close case' }).click();
+    await expect(customer.getByText('Your case is closed. Thank you.')).toBeVisible();
+    await expect(customer.getByRole('region', { name: 'Status' })).toContainText('Closed');
+    await expect(customer.getByRole('heading', { name: 'Status', level: 2 })).toBeFocused();
 
     expect(customerErrors).toEqual([]);
     expect(agentErrors).toEqual([]);

@@ -20,10 +20,10 @@ function RequireAuth() {
   if (session.isPending) return <Loading>Checking your sign-in…</Loading>;
   if (session.isError) {
     return (
-      <Page title="We could not load the app">
+      <Page title="We could not load the app" width="narrow">
         <Alert tone="error" title="Something went wrong">
           <p>We could not reach our service. Check your connection and try again.</p>
-          <Button variant="secondary" onClick={() => void session.refetch()}>
+          <Button variant="secondary" onPress={() => void session.refetch()}>
             Try again
           </Button>
         </Alert>

@@ -186,7 +186,7 @@ async function api(req, res, url) {
     if (method === 'DELETE') {
       const cookie = /(?:^|;\s*)acme_session=([^;]+)/.exec(req.headers.cookie ?? '');
       if (cookie) sessions.delete(cookie[1]);
-      res.writeHead(204, { 'Set-Cookie': 'acme_session=; Path=/; Max-Age=0' });
+      res.writeHead(204, { 'Set-Cookie': 'acme_session=; Path=/; Max-Age=0', 'X-Request-Id': randomUUID() });
       return res.end();
     }
     if (!user) return problem(res, 401, 'Please sign in.', 'UNAUTHENTICATED');

@@ -1,4 +1,5 @@
 import { forwardRef, type ReactNode } from 'react';
+import { Icon } from './Icon';
 
 export type AlertTone = 'error' | 'success' | 'info' | 'warning';
 
@@ -13,6 +14,7 @@ export interface AlertProps {
   className?: string;
 }
 
+/** A message in the page: an icon and colour for sighted people, a role for screen readers. */
 export const Alert = forwardRef<HTMLDivElement, AlertProps>(function Alert(
   { tone = 'info', title, children, focusable = false, live = true, className },
   ref,
@@ -25,8 +27,11 @@ export const Alert = forwardRef<HTMLDivElement, AlertProps>(function Alert(
       tabIndex={focusable ? -1 : undefined}
       className={['alert', `alert--${tone}`, className].filter(Boolean).join(' ')}
     >
-      {title ? <p className="alert__title">{title}</p> : null}
-      {children ? <div className="alert__body">{children}</div> : null}
+      <Icon name={tone} className="alert__icon" />
+      <div className="alert__content">
+        {title ? <p className="alert__title">{title}</p> : null}
+        {children ? <div className="alert__body">{children}</div> : null}
+      </div>
     </div>
   );
 });

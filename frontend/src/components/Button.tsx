@@ -1,40 +1,62 @@
-import type { ButtonHTMLAttributes } from 'react';
+import { forwardRef, type ReactNode } from 'react';
+import { Button as AriaButton, type ButtonProps as AriaButtonProps } from 'react-aria-components';
+import { Link, type LinkProps } from 'react-router-dom';
+import { Spinner } from './Spinner';
 
-export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'link';
+export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'quiet' | 'link' | 'note';
+export type ButtonSize = 'md' | 'sm';
 
-export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
-  variant?: ButtonVariant;
-  /** Shows the button as busy and blocks clicks, keeping it focusable. */
-  busy?: boolean;
+function buttonClass(variant: ButtonVariant, size: ButtonSize, className?: string) {
+  return ['button', `button--${variant}`, size === 'sm' ? 'button--sm' : '', className]
+    .filter(Boolean)
+    .join(' ');
 }
 
-export function Button({
-  variant = 'primary',
-  busy = false,
+export interface ButtonProps extends Omit<AriaButtonProps, 'className' | 'children' | 'style'> {
+  variant?: ButtonVariant;
+  size?: ButtonSize;
+  className?: string;
+  /** A decorative icon before the text. */
+  icon?: ReactNode;
+  children: ReactNode;
+}
+
+/**
+ * A React Aria button: works with mouse, touch, keyboard and screen readers alike; `onPress`
+ * to act. `isPending` shows a spinner and ignores presses while keeping the button focusable
+ * (handled here rather than by React Aria's own isPending, whose announcement points at the
+ * button by id and dangles when the button goes away after the action).
+ */
+export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button(
+  { variant = 'primary', size = 'md', className, icon, isPending = false, onPress, children, ...rest },
+  ref,
+) {
+  return (
+    <AriaButton
+      ref={ref}
+      {...rest}
+      onPress={isPending ? undefined : onPress}
+      className={buttonClass(variant, size, [isPending ? 'button--pending' : '', className].filter(Boolean).join(' '))}
+    >
+      {isPending ? <Spinner size="sm" /> : icon}
+      {children}
+    </AriaButton>
+  );
+});
+
+/** A link (it goes somewhere) that looks like a button. */
+export function ButtonLink({
+  variant = 'secondary',
+  size = 'md',
   className,
-  type = 'button',
-  disabled,
-  onClick,
+  icon,
   children,
   ...rest
-}: ButtonProps) {
-  const classes = ['button', `button--${variant}`, className].filter(Boolean).join(' ');
+}: LinkProps & { variant?: ButtonVariant; size?: ButtonSize; icon?: ReactNode }) {
   return (
-    <button
-      {...rest}
-      type={type}
-      className={classes}
-      disabled={disabled}
-      aria-busy={busy || undefined}
-      onClick={(event) => {
-        if (busy) {
-          event.preventDefault();
-          return;
-        }
-        onClick?.(event);
-      }}
-    >
+    <Link {...rest} className={buttonClass(variant, size, className)}>
+      {icon}
       {children}
-    </button>
+    </Link>
   );
 }

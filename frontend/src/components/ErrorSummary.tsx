@@ -7,6 +7,8 @@ export interface SummaryItem {
   message: string;
 }
 
+const FOCUSABLE = 'input, select, textarea, button, [tabindex]';
+
 /** A list of what is wrong at the top of a form; each item links to its field. */
 export const ErrorSummary = forwardRef<HTMLDivElement, { title?: string; items: SummaryItem[] }>(
   function ErrorSummary({ title = 'There is a problem', items }, ref) {
@@ -20,7 +22,9 @@ export const ErrorSummary = forwardRef<HTMLDivElement, { title?: string; items: 
                 <a
                   href={`#${item.fieldId}`}
                   onClick={(event) => {
-                    const target = document.getElementById(item.fieldId ?? '');
+                    const field = document.getElementById(item.fieldId ?? '');
+                    // The field itself, or the first control inside it (a group of checkboxes).
+                    const target = field?.matches(FOCUSABLE) ? field : field?.querySelector<HTMLElement>(FOCUSABLE);
                     if (target) {
                       event.preventDefault();
                       target.focus();

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { useLocation } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
+import { Icon } from './Icon';
 
 export const APP_NAME = 'Acme Support';
 
@@ -10,8 +11,12 @@ export interface PageProps {
   lead?: ReactNode;
   /** Buttons or links beside the heading. */
   actions?: ReactNode;
+  /** A link back up, shown above the heading. */
+  back?: { to: string; label: string };
   /** Shown in the document title instead of `title` when given. */
   documentTitle?: string;
+  /** 'narrow' for forms and short pages. */
+  width?: 'wide' | 'narrow';
   children?: ReactNode;
 }
 
@@ -19,7 +24,7 @@ export interface PageProps {
  * The frame of every page: one h1 that takes focus after each navigation (so screen-reader
  * and keyboard users start at the new page), and the document title.
  */
-export function Page({ title, lead, actions, documentTitle, children }: PageProps) {
+export function Page({ title, lead, actions, back, documentTitle, width = 'wide', children }: PageProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const location = useLocation();
 
@@ -32,9 +37,17 @@ export function Page({ title, lead, actions, documentTitle, children }: PageProp
   }, [documentTitle, title]);
 
   return (
-    <div className="page">
+    <div className={width === 'narrow' ? 'page page--narrow' : 'page'}>
+      {back ? (
+        <p className="page__back">
+          <Link to={back.to}>
+            <Icon name="arrowLeft" size={16} />
+            {back.label}
+          </Link>
+        </p>
+      ) : null}
       <div className="page__header">
-        <div>
+        <div className="page__heading">
           <h1 className="page__title" ref={headingRef} tabIndex={-1}>
             {title}
           </h1>
@@ -44,14 +57,5 @@ export function Page({ title, lead, actions, documentTitle, children }: PageProp
       </div>
       {children}
     </div>
-  );
-}
-
-/** A polite "loading" line for screen readers and sighted users alike. */
-export function Loading({ children = 'Loading…' }: { children?: ReactNode }) {
-  return (
-    <p className="loading" role="status">
-      {children}
-    </p>
   );
 }

@@ -1,5 +1,5 @@
-import { http, HttpResponse } from 'msw';
-import { screen, within } from '@testing-library/react';
+import { delay, http, HttpResponse } from 'msw';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { CasePage } from '../api/types';
 import { server } from '../test/server';
@@ -71,6 +71,8 @@ describe('Agent case page', () => {
     );
     const { user } = renderApp('/cases/case-1', sam);
     await user.click(await screen.findByRole('button', { name: 'Resolve case' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Resolve this case?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Resolve case' }));
     expect(await screen.findByText('The case is now resolved.')).toBeInTheDocument();
     expect(sent).toEqual({ action: 'resolve', etag: 'v1' });
   });
@@ -85,6 +87,7 @@ describe('Agent case page', () => {
     );
     const { user } = renderApp('/cases/case-1', sam);
     await user.click(await screen.findByRole('button', { name: 'Resolve case' }));
+    await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Resolve case' }));
     expect(
       await screen.findByText('This case cannot be resolved while a refund is still being processed.'),
     ).toBeInTheDocument();
@@ -105,6 +108,99 @@ describe('Agent case page', () => {
     await user.click(screen.getByRole('button', { name: 'Add internal note' }));
     expect(await screen.findByText('Your internal note was added.')).toBeInTheDocument();
     expect(sent).toEqual({ body: 'Check stock', internal: true });
+  });
+});
+
+describe('Agent case page: confirmations, shortcuts and states', () => {
+  function withCase(overrides: Parameters<typeof makeCasePage>[0] = {}) {
+    server.use(
+      http.get('/api/cases/case-1', () => HttpResponse.json(makeCasePage(overrides))),
+      http.get('/api/agents', () => HttpResponse.json({ agents: [{ id: 'a1', name: 'Sam Agent' }] })),
+    );
+  }
+
+  it('changes nothing when a confirmation is cancelled', async () => {
+    withCase({ status: 'in_progress' });
+    let posted = false;
+    server.use(
+      http.post('/api/cases/case-1/status', () => {
+        posted = true;
+        return HttpResponse.json({ case: makeCase() });
+      }),
+    );
+    const { user } = renderApp('/cases/case-1', sam);
+    const resolve = await screen.findByRole('button', { name: 'Resolve case' });
+    await user.click(resolve);
+    const dialog = await screen.findByRole('alertdialog', { name: 'Resolve this case?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    await waitFor(() => expect(resolve).toHaveFocus());
+    expect(posted).toBe(false);
+  });
+
+  it('asks before closing, which is final, then keeps focus on the status', async () => {
+    withCase({ status: 'resolved' });
+    let sent: unknown;
+    server.use(
+      http.post('/api/cases/case-1/status', async ({ request }) => {
+        sent = await request.json();
+        return HttpResponse.json({ case: makeCase({ status: 'closed', etag: 'v2' }) });
+      }),
+    );
+    const { user } = renderApp('/cases/case-1', sam);
+    await user.click(await screen.findByRole('button', { name: 'Close case' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Close this case?' });
+    expect(dialog).toHaveTextContent('Closing is final');
+    await user.click(within(dialog).getByRole('button', { name: 'Close case' }));
+    expect(await screen.findByText('The case is now closed.')).toBeInTheDocument();
+    expect(sent).toEqual({ action: 'close', etag: 'v1' });
+    await waitFor(() => expect(screen.getByRole('heading', { level: 3, name: 'Status' })).toHaveFocus());
+  });
+
+  it('"a" assigns the case to me; "r" goes to the message box', async () => {
+    withCase();
+    let sent: unknown;
+    server.use(
+      http.post('/api/cases/case-1/assign', async ({ request }) => {
+        sent = await request.json();
+        return HttpResponse.json({ case: makeCase({ assignee: { id: sam.id, name: sam.name }, etag: 'v2' }) });
+      }),
+    );
+    const { user } = renderApp('/cases/case-1', sam);
+    await screen.findByRole('button', { name: 'Assign to me' });
+    await user.keyboard('a');
+    expect(await screen.findByText('Assigned to you.')).toBeInTheDocument();
+    expect(sent).toEqual({ assigneeId: sam.id, etag: 'v1' });
+    await user.keyboard('r');
+    expect(screen.getByLabelText('Message')).toHaveFocus();
+  });
+
+  it('says what is loading, and says plainly when the case cannot be loaded', async () => {
+    server.use(
+      http.get('/api/cases/slow', async () => {
+        await delay('infinite');
+        return HttpResponse.json(makeCasePage());
+      }),
+      http.get('/api/cases/broken', () => problem(500, 'Traceback: grpc._channel')),
+    );
+    const first = renderApp('/cases/slow', sam);
+    expect(await screen.findByRole('status')).toHaveTextContent('Loading the case…');
+    first.unmount();
+    renderApp('/cases/broken', sam);
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('We could not load the case');
+    expect(alert).not.toHaveTextContent(/Traceback|grpc/);
+    expect(within(alert).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  });
+
+  it('asks for a message before sending an empty one', async () => {
+    withCase();
+    const { user } = renderApp('/cases/case-1', sam);
+    await user.click(await screen.findByRole('button', { name: 'Send reply to customer' }));
+    const box = screen.getByLabelText('Message');
+    expect(box).toHaveAttribute('aria-invalid', 'true');
+    expect(box).toHaveAccessibleDescription(/Error: Write your reply before you send it\./);
+    expect(box).toHaveFocus();
   });
 });
 
@@ -142,5 +238,39 @@ describe('Customer case page', () => {
     await user.click(screen.getByRole('button', { name: 'Send reply' }));
     expect(await screen.findByText(/we opened a new case, C-20000/)).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent('/cases/case-2');
+  });
+
+  it('asks before the customer closes a resolved case', async () => {
+    let sent: unknown;
+    server.use(
+      http.get('/api/cases/case-1', () =>
+        HttpResponse.json(makeCasePage(sent ? { status: 'closed', etag: 'v2' } : { status: 'resolved' })),
+      ),
+      http.post('/api/cases/case-1/status', async ({ request }) => {
+        sent = await request.json();
+        return HttpResponse.json({ case: makeCase({ status: 'closed', etag: 'v2' }) });
+      }),
+    );
+    const { user } = renderApp('/cases/case-1', ana);
+    await user.click(await screen.findByRole('button', { name: 'All sorted: close this case' }));
+    let dialog = await screen.findByRole('alertdialog', { name: 'Close this case?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Keep it open' }));
+    expect(sent).toBeUndefined();
+    await user.click(screen.getByRole('button', { name: 'All sorted: close this case' }));
+    dialog = await screen.findByRole('alertdialog', { name: 'Close this case?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Close case' }));
+    expect(await screen.findByText('Your case is closed. Thank you.')).toBeInTheDocument();
+    expect(sent).toEqual({ action: 'close', etag: 'v1' });
+    expect(screen.getByRole('region', { name: 'Status' })).toHaveTextContent('Closed');
+    await waitFor(() => expect(screen.getByRole('heading', { level: 2, name: 'Status' })).toHaveFocus());
+  });
+
+  it('has no keyboard shortcuts for customers', async () => {
+    server.use(http.get('/api/cases/case-1', () => HttpResponse.json(makeCasePage())));
+    const { user } = renderApp('/cases/case-1', ana);
+    await screen.findByRole('heading', { level: 1, name: 'Mug arrived broken' });
+    await user.keyboard('?r');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Your reply')).not.toHaveFocus();
   });
 });

@@ -1,16 +1,22 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, humanMessage, isApiError, queryKeys, useSession } from '../api';
 import type { Case, CasePage, CasePriority, CaseStatus, StatusAction, User } from '../api/types';
-import { Alert, Badge, Button, Loading, Page, Select, SlaBadge, TextAreaField } from '../components';
 import {
-  CATEGORY_LABELS,
-  PRIORITIES,
-  PRIORITY_LABELS,
-  STATUS_LABELS,
-  formatDateTime,
-} from '../lib/format';
+  Alert,
+  Badge,
+  Button,
+  ConfirmDialog,
+  Page,
+  Select,
+  Skeleton,
+  SlaBadge,
+  TextArea,
+  useShortcuts,
+  useToast,
+} from '../components';
+import { CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, formatDateTime } from '../lib/format';
 import {
   CaseDetails,
   Conversation,
@@ -19,11 +25,12 @@ import {
   Refunds,
   Section,
   Timeline,
+  statusTone,
 } from './caseParts';
-import { statusTone } from './MyCasesPage';
 import { useCasePage } from './useCasePage';
 
 export const CONFLICT_MESSAGE = 'Someone else changed this case; we reloaded it.';
+export const COMPOSER_ID = 'composer-body';
 
 const ACTION_LABELS: Record<StatusAction, string> = {
   work: 'Mark as in progress',
@@ -41,19 +48,36 @@ export const ACTIONS_BY_STATUS: Record<CaseStatus, StatusAction[]> = {
   closed: [],
 };
 
-type Notice = { tone: 'error' | 'success' | 'warning'; text: string } | null;
+/** Actions that ask first: resolving tells the customer; closing is final. */
+const CONFIRMATIONS: Partial<Record<StatusAction, { title: string; body: string; tone: 'primary' | 'danger' }>> = {
+  resolve: {
+    title: 'Resolve this case?',
+    body: 'The customer will see that the case is resolved. If they reply, it opens again.',
+    tone: 'primary',
+  },
+  close: {
+    title: 'Close this case?',
+    body: 'Closing is final: the case cannot be opened again. If the customer writes later, they get a new case.',
+    tone: 'danger',
+  },
+};
+
+type Notice = { tone: 'error' | 'warning'; text: string } | null;
 
 /**
- * Mutations that carry the case's etag. On 409 (someone else changed the case) they say so
- * and reload the case; other errors are shown as the server's plain sentence.
+ * Mutations that carry the case's etag. Success is confirmed in the notification area; on 409
+ * (someone else changed the case) they say so and reload the case; other errors are shown as
+ * the server's plain sentence, in the page.
  */
 function useCaseAction<V>(
   kase: Case,
   setNotice: (n: Notice) => void,
   run: (vars: V) => Promise<{ case: Case }>,
   success: (result: Case, vars: V) => string,
+  afterSuccess?: () => void,
 ) {
   const queryClient = useQueryClient();
+  const notify = useToast();
   return useMutation({
     mutationFn: run,
     onMutate: () => setNotice(null),
@@ -63,7 +87,8 @@ function useCaseAction<V>(
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.case(kase.id) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.allCases });
-      setNotice({ tone: 'success', text: success(result.case, vars) });
+      notify(success(result.case, vars));
+      afterSuccess?.();
     },
     onError: (error) => {
       if (isApiError(error) && error.status === 409) {
@@ -77,6 +102,7 @@ function useCaseAction<V>(
 }
 
 function ManageCase({ kase, user }: { kase: Case; user: User }) {
+  const notify = useToast();
   const [notice, setNotice] = useState<Notice>(null);
   const [assignTo, setAssignTo] = useState('');
   const [priority, setPriority] = useState<CasePriority>(kase.priority);
@@ -86,6 +112,8 @@ function ManageCase({ kase, user }: { kase: Case; user: User }) {
     setLastPriority(kase.priority);
     setPriority(kase.priority);
   }
+  const heading = useRef<HTMLHeadingElement>(null);
+  const statusHeading = useRef<HTMLHeadingElement>(null);
 
   const agents = useQuery({
     queryKey: queryKeys.agents,
@@ -98,6 +126,7 @@ function ManageCase({ kase, user }: { kase: Case; user: User }) {
     setNotice,
     (assigneeId: string | null) => api.assignCase(kase.id, { assigneeId, etag: kase.etag }),
     (c) => (c.assignee ? `Assigned to ${c.assignee.id === user.id ? 'you' : c.assignee.name}.` : 'Nobody is assigned now.'),
+    () => setAssignTo(''),
   );
   const changePriority = useCaseAction(
     kase,
@@ -110,10 +139,21 @@ function ManageCase({ kase, user }: { kase: Case; user: User }) {
     setNotice,
     (action: StatusAction) => api.changeStatus(kase.id, { action, etag: kase.etag }),
     (c) => `The case is now ${STATUS_LABELS[c.status].toLowerCase()}.`,
+    // The button pressed may be gone now (each status has its own actions): keep focus here.
+    () => statusHeading.current?.focus(),
   );
   const busy = assign.isPending || changePriority.isPending || changeStatus.isPending;
   const assignedToMe = kase.assignee?.id === user.id;
+  const canAssignToMe = !assignedToMe && kase.status !== 'closed';
   const actions = ACTIONS_BY_STATUS[kase.status] ?? [];
+
+  useShortcuts({
+    a: () => {
+      if (busy) return;
+      if (canAssignToMe) assign.mutate(user.id);
+      else notify(assignedToMe ? 'This case is already assigned to you.' : 'A closed case cannot be assigned.', 'info');
+    },
+  });
 
   function onAssign(event: FormEvent) {
     event.preventDefault();
@@ -122,7 +162,7 @@ function ManageCase({ kase, user }: { kase: Case; user: User }) {
   }
 
   return (
-    <Section title="Manage case" id="manage-heading" className="manage">
+    <Section title="Manage case" id="manage-heading" className="manage card" headingRef={heading}>
       <div aria-live="polite" aria-atomic="true">
         {notice ? (
           <Alert tone={notice.tone} live={false}>
@@ -162,8 +202,12 @@ function ManageCase({ kase, user }: { kase: Case; user: User }) {
       </dl>
 
       <h3 className="subheading">Assignment</h3>
-      {!assignedToMe && kase.status !== 'closed' ? (
-        <Button busy={assign.isPending} disabled={busy && !assign.isPending} onClick={() => assign.mutate(user.id)}>
+      {canAssignToMe ? (
+        <Button
+          isPending={assign.isPending && assign.variables === user.id}
+          isDisabled={busy && !assign.isPending}
+          onPress={() => assign.mutate(user.id)}
+        >
           Assign to me
         </Button>
       ) : null}
@@ -172,7 +216,7 @@ function ManageCase({ kase, user }: { kase: Case; user: User }) {
           id="assign-to"
           label="Assign to someone"
           value={assignTo}
-          onChange={(e) => setAssignTo(e.target.value)}
+          onChange={setAssignTo}
           placeholder={agents.isPending ? 'Loading people…' : 'Choose a person'}
           options={[
             ...(agents.data?.agents ?? [])
@@ -182,7 +226,12 @@ function ManageCase({ kase, user }: { kase: Case; user: User }) {
           ]}
           error={agents.isError ? 'We could not load the list of people.' : undefined}
         />
-        <Button type="submit" variant="secondary" disabled={!assignTo || (busy && !assign.isPending)} busy={assign.isPending}>
+        <Button
+          type="submit"
+          variant="secondary"
+          isDisabled={!assignTo || (busy && !assign.isPending)}
+          isPending={assign.isPending && assign.variables !== user.id}
+        >
           Assign
         </Button>
       </form>
@@ -199,33 +248,52 @@ function ManageCase({ kase, user }: { kase: Case; user: User }) {
           id="case-priority"
           label="Set priority"
           value={priority}
-          onChange={(e) => setPriority(e.target.value as CasePriority)}
+          onChange={(v) => setPriority(v as CasePriority)}
           options={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
         />
         <Button
           type="submit"
           variant="secondary"
-          disabled={priority === kase.priority || (busy && !changePriority.isPending)}
-          busy={changePriority.isPending}
+          isDisabled={priority === kase.priority || (busy && !changePriority.isPending)}
+          isPending={changePriority.isPending}
         >
           Change priority
         </Button>
       </form>
 
-      <h3 className="subheading">Status</h3>
+      <h3 className="subheading" ref={statusHeading} tabIndex={-1}>
+        Status
+      </h3>
       {actions.length > 0 ? (
         <div className="button-row">
-          {actions.map((action) => (
-            <Button
-              key={action}
-              variant={action === 'resolve' ? 'primary' : 'secondary'}
-              disabled={busy && !(changeStatus.isPending && changeStatus.variables === action)}
-              busy={changeStatus.isPending && changeStatus.variables === action}
-              onClick={() => changeStatus.mutate(action)}
-            >
-              {ACTION_LABELS[action]}
-            </Button>
-          ))}
+          {actions.map((action) => {
+            const pending = changeStatus.isPending && changeStatus.variables === action;
+            const button = (
+              <Button
+                key={action}
+                variant={action === 'resolve' ? 'primary' : action === 'close' ? 'danger' : 'secondary'}
+                isDisabled={busy && !pending}
+                isPending={pending}
+                onPress={CONFIRMATIONS[action] ? undefined : () => changeStatus.mutate(action)}
+              >
+                {ACTION_LABELS[action]}
+              </Button>
+            );
+            const confirm = CONFIRMATIONS[action];
+            if (!confirm) return button;
+            return (
+              <ConfirmDialog
+                key={action}
+                trigger={button}
+                title={confirm.title}
+                confirmLabel={ACTION_LABELS[action]}
+                tone={confirm.tone}
+                onConfirm={() => changeStatus.mutate(action)}
+              >
+                <p>{confirm.body}</p>
+              </ConfirmDialog>
+            );
+          })}
         </div>
       ) : (
         <p className="muted">This case is closed. Nothing more can be changed.</p>
@@ -234,19 +302,18 @@ function ManageCase({ kase, user }: { kase: Case; user: User }) {
   );
 }
 
-function Composer({ kase }: { kase: Case }) {
+function Composer({ kase, inputRef }: { kase: Case; inputRef: RefObject<HTMLTextAreaElement> }) {
   const queryClient = useQueryClient();
+  const notify = useToast();
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const [sent, setSent] = useState<string | null>(null);
 
   const send = useMutation({
     mutationFn: (vars: { body: string; internal: boolean }) =>
       api.addMessage(kase.id, vars.internal ? { body: vars.body, internal: true } : { body: vars.body }),
-    onMutate: () => setSent(null),
     onSuccess: (_result, vars) => {
       setBody('');
-      setSent(vars.internal ? 'Your internal note was added.' : 'Your reply was sent to the customer.');
+      notify(vars.internal ? 'Your internal note was added.' : 'Your reply was sent to the customer.');
       void queryClient.invalidateQueries({ queryKey: queryKeys.case(kase.id) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.allCases });
     },
@@ -259,7 +326,7 @@ function Composer({ kase }: { kase: Case }) {
     if (send.isPending) return;
     if (!body.trim()) {
       setError(internal ? 'Write the note before you add it.' : 'Write your reply before you send it.');
-      document.getElementById('composer-body')?.focus();
+      inputRef.current?.focus();
       return;
     }
     setError(undefined);
@@ -276,25 +343,24 @@ function Composer({ kase }: { kase: Case }) {
         submit(false);
       }}
     >
-      <div aria-live="polite">{sent ? <Alert tone="success" live={false}>{sent}</Alert> : null}</div>
-      <TextAreaField
-        id="composer-body"
+      <TextArea
+        ref={inputRef}
+        id={COMPOSER_ID}
         label="Message"
         hint="A reply goes to the customer. An internal note is seen only by the support team."
         rows={5}
         value={body}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={setBody}
         error={error}
       />
       <div className="button-row">
-        <Button type="submit" busy={send.isPending && send.variables?.internal === false}>
+        <Button type="submit" isPending={send.isPending && send.variables?.internal === false}>
           Send reply to customer
         </Button>
         <Button
-          variant="secondary"
-          className="button--note"
-          busy={send.isPending && send.variables?.internal === true}
-          onClick={() => submit(true)}
+          variant="note"
+          isPending={send.isPending && send.variables?.internal === true}
+          onPress={() => submit(true)}
         >
           Add internal note
         </Button>
@@ -307,30 +373,39 @@ export function AgentCasePage() {
   const { query } = useCasePage();
   const { data: user } = useSession();
   const location = useLocation();
+  const composer = useRef<HTMLTextAreaElement>(null);
   const flash = (location.state as { flash?: string } | null)?.flash;
   const page = query.data;
   const kase = page?.case;
+
+  useShortcuts({ r: () => composer.current?.focus() }, Boolean(kase && kase.status !== 'closed'));
 
   return (
     <Page
       title={kase ? kase.subject : 'Case'}
       documentTitle={kase ? `Case ${kase.number}` : 'Case'}
-      lead={kase ? `Case ${kase.number} · ${CATEGORY_LABELS[kase.category] ?? 'Other'} · ${PRIORITY_LABELS[kase.priority]} priority` : undefined}
-      actions={<Link to="/queue">Back to the queue</Link>}
+      back={{ to: '/queue', label: 'Back to the queue' }}
+      lead={
+        kase ? (
+          <>
+            Case {kase.number} · {CATEGORY_LABELS[kase.category] ?? 'Other'} · {PRIORITY_LABELS[kase.priority]} priority
+          </>
+        ) : undefined
+      }
     >
       {flash ? <Alert tone="success">{flash}</Alert> : null}
-      {query.isPending ? <Loading>Loading the case…</Loading> : null}
+      {query.isPending ? <Skeleton label="Loading the case…" shape="lines" count={6} /> : null}
       {query.isError ? (
         isApiError(query.error) && query.error.status === 404 ? (
           <Alert tone="error" title="We could not find that case">
             <p>
-              Go back to the <Link to="/queue">queue</Link>.
+              It may have been mistyped. Go back to the <Link to="/queue">queue</Link>.
             </p>
           </Alert>
         ) : (
           <Alert tone="error" title="We could not load the case">
-            <p>Please try again in a moment.</p>
-            <Button variant="secondary" onClick={() => void query.refetch()}>
+            <p>Please check your connection and try again.</p>
+            <Button variant="secondary" onPress={() => void query.refetch()}>
               Try again
             </Button>
           </Alert>
@@ -344,7 +419,7 @@ export function AgentCasePage() {
             </Section>
             <Section title="Conversation" id="conversation-heading">
               <Conversation messages={page.messages} viewer={user} />
-              {kase.status !== 'closed' ? <Composer kase={kase} /> : null}
+              {kase.status !== 'closed' ? <Composer kase={kase} inputRef={composer} /> : null}
             </Section>
             <Section title="History" id="timeline-heading">
               <Timeline entries={page.timeline} viewer={user} />

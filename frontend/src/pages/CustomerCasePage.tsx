@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, humanMessage, isApiError, queryKeys, useSession } from '../api';
 import type { CasePage } from '../api/types';
-import { Alert, Badge, Button, Loading, Page, TextAreaField } from '../components';
+import { Alert, Badge, Button, ConfirmDialog, Page, Skeleton, TextArea, useToast } from '../components';
 import { CUSTOMER_STATUS_LABELS, NEXT_STEP } from '../lib/format';
 import { casePath } from '../lib/routes';
 import {
@@ -14,8 +14,8 @@ import {
   Refunds,
   Section,
   Timeline,
+  statusTone,
 } from './caseParts';
-import { statusTone } from './MyCasesPage';
 import { useCasePage } from './useCasePage';
 
 function ReplyForm({ page }: { page: CasePage }) {
@@ -24,7 +24,7 @@ function ReplyForm({ page }: { page: CasePage }) {
   const navigate = useNavigate();
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const [sent, setSent] = useState(false);
+  const notify = useToast();
 
   const reply = useMutation({
     mutationFn: (text: string) => api.addMessage(kase.id, { body: text }),
@@ -39,7 +39,7 @@ function ReplyForm({ page }: { page: CasePage }) {
         });
         return;
       }
-      setSent(true);
+      notify('Your message was sent.');
       void queryClient.invalidateQueries({ queryKey: queryKeys.case(kase.id) });
     },
     onError: (e) => {
@@ -49,7 +49,6 @@ function ReplyForm({ page }: { page: CasePage }) {
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    setSent(false);
     if (reply.isPending) return;
     if (!body.trim()) {
       setError('Write your message before you send it.');
@@ -68,19 +67,18 @@ function ReplyForm({ page }: { page: CasePage }) {
         : undefined;
 
   return (
-    <form className="form" onSubmit={onSubmit} noValidate aria-label="Reply">
-      {sent ? <Alert tone="success">Your message was sent.</Alert> : null}
-      <TextAreaField
+    <form className="form composer" onSubmit={onSubmit} noValidate aria-label="Reply">
+      <TextArea
         id="reply-body"
         label="Your reply"
         hint={hint}
         rows={4}
         value={body}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={setBody}
         error={error}
       />
       <div className="form__actions">
-        <Button type="submit" busy={reply.isPending}>
+        <Button type="submit" isPending={reply.isPending}>
           {reply.isPending ? 'Sending…' : 'Send reply'}
         </Button>
       </div>
@@ -88,14 +86,19 @@ function ReplyForm({ page }: { page: CasePage }) {
   );
 }
 
-function CloseCase({ page }: { page: CasePage }) {
+function CloseCase({ page, focusAfter }: { page: CasePage; focusAfter: RefObject<HTMLHeadingElement> }) {
   const queryClient = useQueryClient();
+  const notify = useToast();
   const [error, setError] = useState<string | undefined>();
   const close = useMutation({
     mutationFn: () => api.changeStatus(page.case.id, { action: 'close', etag: page.case.etag }),
-    onSuccess: () => {
+    onMutate: () => setError(undefined),
+    onSuccess: ({ case: closed }) => {
+      queryClient.setQueryData<CasePage>(queryKeys.case(page.case.id), (old) => (old ? { ...old, case: closed } : old));
       void queryClient.invalidateQueries({ queryKey: queryKeys.case(page.case.id) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.allCases });
+      notify('Your case is closed. Thank you.');
+      focusAfter.current?.focus(); // the button is gone: keep focus on the status
     },
     onError: (e) => {
       setError(humanMessage(e));
@@ -106,9 +109,20 @@ function CloseCase({ page }: { page: CasePage }) {
   return (
     <div className="inline-actions">
       {error ? <Alert tone="error">{error}</Alert> : null}
-      <Button variant="secondary" busy={close.isPending} onClick={() => close.mutate()}>
-        All sorted: close this case
-      </Button>
+      <ConfirmDialog
+        trigger={
+          <Button variant="secondary" isPending={close.isPending}>
+            All sorted: close this case
+          </Button>
+        }
+        title="Close this case?"
+        confirmLabel="Close case"
+        cancelLabel="Keep it open"
+        tone="danger"
+        onConfirm={() => close.mutate()}
+      >
+        <p>Closing is final. If you need help again later, write to us and we will open a new case.</p>
+      </ConfirmDialog>
     </div>
   );
 }
@@ -120,15 +134,17 @@ export function CustomerCasePage() {
   const flash = (location.state as { flash?: string } | null)?.flash;
   const page = query.data;
   const kase = page?.case;
+  const statusHeading = useRef<HTMLHeadingElement>(null);
 
   return (
     <Page
       title={kase ? kase.subject : 'Your case'}
       documentTitle={kase ? `Case ${kase.number}` : 'Your case'}
+      back={{ to: '/cases', label: 'My cases' }}
       lead={kase ? `Case ${kase.number}` : undefined}
     >
       {flash ? <Alert tone="success">{flash}</Alert> : null}
-      {query.isPending ? <Loading>Loading your case…</Loading> : null}
+      {query.isPending ? <Skeleton label="Loading your case…" shape="lines" count={5} /> : null}
       {query.isError ? (
         isApiError(query.error) && query.error.status === 404 ? (
           <Alert tone="error" title="We could not find that case">
@@ -138,8 +154,8 @@ export function CustomerCasePage() {
           </Alert>
         ) : (
           <Alert tone="error" title="We could not load your case">
-            <p>Please try again in a moment.</p>
-            <Button variant="secondary" onClick={() => void query.refetch()}>
+            <p>Please check your connection and try again.</p>
+            <Button variant="secondary" onPress={() => void query.refetch()}>
               Try again
             </Button>
           </Alert>
@@ -148,7 +164,7 @@ export function CustomerCasePage() {
       {page && kase && user ? (
         <div className="case-layout">
           <div className="case-layout__main">
-            <Section title="Status" id="status-heading" className="status-panel">
+            <Section title="Status" id="status-heading" className="status-panel card" headingRef={statusHeading}>
               <p>
                 <Badge tone={statusTone(kase.status)}>{CUSTOMER_STATUS_LABELS[kase.status]}</Badge>
               </p>
@@ -156,7 +172,7 @@ export function CustomerCasePage() {
                 <strong>What happens next: </strong>
                 {NEXT_STEP[kase.status]}
               </p>
-              <CloseCase page={page} />
+              <CloseCase page={page} focusAfter={statusHeading} />
             </Section>
             <Section title="What you told us" id="description-heading">
               <Description kase={kase} />

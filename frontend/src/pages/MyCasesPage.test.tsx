@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { server } from '../test/server';
 import { ana, makeCase, order, problem } from '../test/fixtures';
 import { renderApp } from '../test/render';
+import { setDevice } from '../test/media';
 
 describe('My cases', () => {
   it('says it is loading while the cases come', async () => {
@@ -87,7 +88,38 @@ describe('My cases', () => {
   });
 });
 
+describe('My cases on a phone', () => {
+  it('lists the cases as cards', async () => {
+    setDevice({ phone: true });
+    server.use(http.get('/api/cases', () => HttpResponse.json({ cases: [makeCase()], nextPageToken: null })));
+    renderApp('/cases', ana);
+    const list = await screen.findByRole('list', { name: 'Your cases, newest first' });
+    const link = within(list).getByRole('link', { name: /C-10482.*Mug arrived broken/ });
+    expect(link).toHaveAttribute('href', '/cases/case-1');
+    expect(within(list).getByText('Received')).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+});
+
 describe('My orders', () => {
+  it('shows placeholders while the orders load', async () => {
+    server.use(
+      http.get('/api/orders', async () => {
+        await delay('infinite');
+        return HttpResponse.json({ orders: [] });
+      }),
+    );
+    renderApp('/orders', ana);
+    expect(await screen.findByRole('status')).toHaveTextContent('Loading your orders…');
+  });
+
+  it('tells customers who are not allowed in the queue where to go, and unknown pages say so', async () => {
+    server.use(http.get('/api/orders', () => HttpResponse.json({ orders: [] })));
+    renderApp('/no-such-page', ana);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toHaveFocus();
+    expect(screen.getByRole('link', { name: 'Go to the start page' })).toHaveAttribute('href', '/');
+  });
+
   it('shows each order with its items, money in euros and the delivery date', async () => {
     server.use(http.get('/api/orders', () => HttpResponse.json({ orders: [order] })));
     renderApp('/orders', ana);

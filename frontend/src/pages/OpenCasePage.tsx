@@ -6,12 +6,15 @@ import type { Case, CaseCategory, Order } from '../api/types';
 import {
   Alert,
   Button,
+  ButtonLink,
+  Checkbox,
+  CheckboxGroup,
   ErrorSummary,
-  Field,
-  Loading,
   Page,
   Select,
-  TextAreaField,
+  Skeleton,
+  TextArea,
+  TextField,
   type SummaryItem,
 } from '../components';
 import { CATEGORIES, CATEGORY_LABELS, formatMoney } from '../lib/format';
@@ -96,13 +99,6 @@ export function OpenCaseForm({ order, onCreated }: { order: Order; onCreated: (c
     setValues((v) => ({ ...v, [key]: value }));
   }
 
-  function toggleLine(lineId: string, checked: boolean) {
-    set(
-      'orderLineIds',
-      checked ? [...values.orderLineIds, lineId] : values.orderLineIds.filter((id) => id !== lineId),
-    );
-  }
-
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (create.isPending) return;
@@ -128,85 +124,64 @@ export function OpenCaseForm({ order, onCreated }: { order: Order; onCreated: (c
     if (message) items.push({ fieldId: FIELD_IDS[name], message });
   }
 
-  const itemsHintId = 'case-items-hint';
-  const itemsErrorId = 'case-items-error';
-
   return (
     <>
       <ErrorSummary ref={summaryRef} items={items} />
-      <form className="form" onSubmit={onSubmit} noValidate>
+      <form className="form card card--form" onSubmit={onSubmit} noValidate>
         <Select
           id={FIELD_IDS.category}
           label="What is the problem about?"
           placeholder="Choose a category"
           options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))}
           value={values.category}
-          onChange={(e) => set('category', e.target.value)}
+          onChange={(v) => set('category', v)}
           error={errors.category}
         />
-        <Field
+        <TextField
           id={FIELD_IDS.subject}
           label="Subject"
           hint="A few words, for example “Mug arrived broken”."
           value={values.subject}
-          onChange={(e) => set('subject', e.target.value)}
+          onChange={(v) => set('subject', v)}
           error={errors.subject}
           autoComplete="off"
         />
-        <TextAreaField
+        <TextArea
           id={FIELD_IDS.description}
           label="Describe the problem"
           hint="Tell us what happened and what you would like us to do."
           rows={6}
           value={values.description}
-          onChange={(e) => set('description', e.target.value)}
+          onChange={(v) => set('description', v)}
           error={errors.description}
         />
         {order.lines.length > 0 ? (
-          <fieldset
-            className={`fieldset${errors.orderLineIds ? ' field--invalid' : ''}`}
-            aria-describedby={[itemsHintId, errors.orderLineIds ? itemsErrorId : null].filter(Boolean).join(' ')}
+          <CheckboxGroup
+            id={FIELD_IDS.orderLineIds}
+            label="Which items are affected? (optional)"
+            hint="Leave these empty if the problem is about the whole order."
+            value={values.orderLineIds}
+            onChange={(ids) => set('orderLineIds', ids)}
+            error={errors.orderLineIds}
           >
-            <legend className="field__label">Which items are affected? (optional)</legend>
-            <p className="field__hint" id={itemsHintId}>
-              Leave these empty if the problem is about the whole order.
-            </p>
-            {errors.orderLineIds ? (
-              <p className="field__error" id={itemsErrorId}>
-                <span className="visually-hidden">Error:</span>{' '}
-                {errors.orderLineIds}
-              </p>
-            ) : null}
-            <div id={FIELD_IDS.orderLineIds} tabIndex={-1} className="checkboxes">
-              {order.lines.map((line) => {
-                const id = `case-item-${line.id}`;
-                return (
-                  <div className="checkbox" key={line.id}>
-                    <input
-                      type="checkbox"
-                      id={id}
-                      checked={values.orderLineIds.includes(line.id)}
-                      onChange={(e) => toggleLine(line.id, e.target.checked)}
-                      aria-invalid={errors.orderLineIds ? true : undefined}
-                    />
-                    <label htmlFor={id}>
-                      {line.productTitle}
-                      <span className="muted">
-                        {' '}
-                        ({line.quantity} × {formatMoney(line.unitPrice)})
-                      </span>
-                    </label>
-                  </div>
-                );
-              })}
-            </div>
-          </fieldset>
+            {order.lines.map((line) => (
+              <Checkbox key={line.id} value={line.id}>
+                {line.productTitle}
+                <span className="muted">
+                  {' '}
+                  ({line.quantity} × {formatMoney(line.unitPrice)})
+                </span>
+              </Checkbox>
+            ))}
+          </CheckboxGroup>
         ) : null}
         <div className="form__actions">
-          <Button type="submit" busy={create.isPending}>
+          <Button type="submit" isPending={create.isPending}>
             {create.isPending ? 'Sending…' : 'Open case'}
           </Button>
-          <Link to="/orders">Cancel</Link>
+          <ButtonLink to="/orders" variant="quiet">
+            Cancel
+          </ButtonLink>
         </div>
       </form>
     </>
@@ -225,13 +200,15 @@ export function OpenCasePage() {
   return (
     <Page
       title="Open a case"
+      width="narrow"
+      back={{ to: '/orders', label: 'My orders' }}
       lead={order ? `${orderTitle(order)} · ${deliveryText(order)} · ${formatMoney(order.total)}` : undefined}
     >
-      {orders.isPending ? <Loading>Loading your order…</Loading> : null}
+      {orders.isPending ? <Skeleton label="Loading your order…" shape="lines" count={4} /> : null}
       {orders.isError ? (
         <Alert tone="error" title="We could not load your order">
-          <p>Please try again in a moment.</p>
-          <Button variant="secondary" onClick={() => void orders.refetch()}>
+          <p>Please check your connection and try again.</p>
+          <Button variant="secondary" onPress={() => void orders.refetch()}>
             Try again
           </Button>
         </Alert>
@@ -244,16 +221,14 @@ export function OpenCasePage() {
         </Alert>
       ) : null}
       {order ? (
-        <div className="narrow">
-          <OpenCaseForm
-            order={order}
-            onCreated={(created) =>
-              navigate(casePath(created.id), {
-                state: { flash: `Your case ${created.number} is open. We will reply here.` },
-              })
-            }
-          />
-        </div>
+        <OpenCaseForm
+          order={order}
+          onCreated={(created) =>
+            navigate(casePath(created.id), {
+              state: { flash: `Your case ${created.number} is open. We will reply here.` },
+            })
+          }
+        />
       ) : null}
     </Page>
   );

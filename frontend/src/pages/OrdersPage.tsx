@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router-dom';
 import { api, queryKeys } from '../api';
-import type { Order } from '../api/types';
-import { Alert, Badge, Button, Loading, Page } from '../components';
+import type { Order, OrderLine } from '../api/types';
+import { Alert, Badge, Button, ButtonLink, EmptyState, Page, Skeleton, Table, type Column } from '../components';
 import { ORDER_STATUS_LABELS, formatDate, formatMoney, pluralize } from '../lib/format';
 import { newCasePath } from '../lib/routes';
 
@@ -15,43 +14,39 @@ export function orderTitle(order: Order): string {
   return `Order placed on ${formatDate(order.placedAt)}`;
 }
 
+const ITEM_COLUMNS: Column<OrderLine>[] = [
+  { id: 'item', header: 'Item', cell: (l) => l.productTitle },
+  {
+    id: 'quantity',
+    header: (
+      <>
+        <span aria-hidden="true">Qty</span>
+        <span className="visually-hidden">Quantity</span>
+      </>
+    ),
+    numeric: true, cell: (l) => l.quantity },
+  { id: 'price', header: 'Price each', numeric: true, nowrap: true, cell: (l) => formatMoney(l.unitPrice) },
+  { id: 'paid', header: 'Paid', numeric: true, nowrap: true, cell: (l) => formatMoney(l.paid) },
+];
+
 export function OrderItems({ order, caption }: { order: Order; caption: string }) {
   return (
-    <table className="table table--compact">
-      <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Item</th>
-          <th scope="col" className="num">
-            Quantity
-          </th>
-          <th scope="col" className="num">
-            Price each
-          </th>
-          <th scope="col" className="num">
-            Paid
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {order.lines.map((line) => (
-          <tr key={line.id}>
-            <td>{line.productTitle}</td>
-            <td className="num">{line.quantity}</td>
-            <td className="num">{formatMoney(line.unitPrice)}</td>
-            <td className="num">{formatMoney(line.paid)}</td>
-          </tr>
-        ))}
-      </tbody>
-      <tfoot>
+    <Table
+      caption={caption}
+      compact
+      className="order-items"
+      columns={ITEM_COLUMNS}
+      rows={order.lines}
+      rowKey={(l) => l.id}
+      footer={
         <tr>
           <th scope="row" colSpan={3}>
             Total
           </th>
-          <td className="num">{formatMoney(order.total)}</td>
+          <td className="num nowrap">{formatMoney(order.total)}</td>
         </tr>
-      </tfoot>
-    </table>
+      }
+    />
   );
 }
 
@@ -64,13 +59,13 @@ function OrderCard({ order }: { order: Order }) {
   const headingId = `order-${order.id}-heading`;
   const title = orderTitle(order);
   return (
-    <article className="card" aria-labelledby={headingId}>
+    <article className="card order-card" aria-labelledby={headingId}>
       <div className="card__header">
         <div>
           <h2 id={headingId} className="card__title">
             {title}
           </h2>
-          <p className="muted">
+          <p className="card__meta">
             {deliveryText(order)} · {pluralize(order.lines.reduce((n, l) => n + l.quantity, 0), 'item', 'items')} ·{' '}
             {formatMoney(order.total)}
           </p>
@@ -81,10 +76,9 @@ function OrderCard({ order }: { order: Order }) {
       </div>
       <OrderItems order={order} caption={`Items in the ${orderPhrase(order)}`} />
       <div className="card__footer">
-        <Link className="button button--secondary" to={newCasePath(order.id)}>
-          Open a case{' '}
-          <span className="visually-hidden">about the {orderPhrase(order)}</span>
-        </Link>
+        <ButtonLink to={newCasePath(order.id)}>
+          Open a case <span className="visually-hidden">about the {orderPhrase(order)}</span>
+        </ButtonLink>
       </div>
     </article>
   );
@@ -98,20 +92,22 @@ export function OrdersPage() {
 
   return (
     <Page title="My orders" lead="Choose an order to get help with it.">
-      {orders.isPending ? <Loading>Loading your orders…</Loading> : null}
+      {orders.isPending ? <Skeleton label="Loading your orders…" shape="cards" count={2} /> : null}
       {orders.isError ? (
         <Alert tone="error" title="We could not load your orders">
-          <p>Please try again in a moment.</p>
-          <Button variant="secondary" onClick={() => void orders.refetch()}>
+          <p>Please check your connection and try again.</p>
+          <Button variant="secondary" onPress={() => void orders.refetch()}>
             Try again
           </Button>
         </Alert>
       ) : null}
       {orders.data && orders.data.orders.length === 0 ? (
-        <p>You have no orders yet. When you buy something from the shop, it will appear here.</p>
+        <EmptyState title="You have no orders yet.">
+          <p>When you buy something from the shop, it will appear here, and you can get help with it.</p>
+        </EmptyState>
       ) : null}
       {orders.data && orders.data.orders.length > 0 ? (
-        <ul className="stack-list" aria-label="Orders">
+        <ul className="card-list" aria-label="Orders">
           {orders.data.orders.map((order) => (
             <li key={order.id}>
               <OrderCard order={order} />

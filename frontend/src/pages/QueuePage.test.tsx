@@ -1,9 +1,11 @@
-import { http, HttpResponse } from 'msw';
-import { screen, waitFor, within } from '@testing-library/react';
+import { delay, http, HttpResponse } from 'msw';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { server } from '../test/server';
-import { makeCase, sam } from '../test/fixtures';
+import { makeCase, makeCasePage, problem, sam } from '../test/fixtures';
+import { setDevice } from '../test/media';
 import { renderApp } from '../test/render';
+import { chooseOption } from '../test/select';
 
 function recordQueries(nextPageToken: string | null = null) {
   const queries: string[] = [];
@@ -29,11 +31,11 @@ describe('Queue', () => {
     await screen.findByRole('link', { name: 'C-1' });
     expect(queries.at(-1)).toBe('status=open&status=in_progress&status=waiting_on_customer&sort=due&pageSize=25');
 
-    await user.selectOptions(screen.getByLabelText('Status'), 'Open');
-    await user.selectOptions(screen.getByLabelText('Priority'), 'Urgent');
-    await user.selectOptions(screen.getByLabelText('Category'), 'Wrong item');
-    await user.selectOptions(screen.getByLabelText('Assigned to'), 'Nobody yet');
-    await user.selectOptions(screen.getByLabelText('Sort by'), 'Newest first');
+    await chooseOption(user, 'Status', 'Open');
+    await chooseOption(user, 'Priority', 'Urgent');
+    await chooseOption(user, 'Category', 'Wrong item');
+    await chooseOption(user, 'Assigned to', 'Nobody yet');
+    await chooseOption(user, 'Sort by', 'Newest first');
     await user.click(screen.getByLabelText('Only overdue cases'));
     await user.type(screen.getByLabelText('Search subjects and messages'), 'cracked lamp{Enter}');
 
@@ -52,7 +54,7 @@ describe('Queue', () => {
     renderApp('/queue?assignee=mine&status=any', sam);
     await screen.findByRole('link', { name: 'C-1' });
     expect(queries.at(-1)).toBe('assignee=mine&sort=due&pageSize=25');
-    expect(screen.getByLabelText('Assigned to')).toHaveValue('mine');
+    expect(screen.getByLabelText('Assigned to')).toHaveTextContent('Me');
   });
 
   it('pages forward with nextPageToken and back again', async () => {
@@ -98,5 +100,103 @@ describe('Queue', () => {
     server.use(http.get('/api/orders', () => HttpResponse.json({ orders: [] })));
     renderApp('/queue', { ...sam, role: 'customer' });
     expect(await screen.findByRole('heading', { level: 1, name: 'My orders' })).toBeInTheDocument();
+  });
+
+  it('says plainly when the queue cannot be loaded, and tries again', async () => {
+    let calls = 0;
+    server.use(
+      http.get('/api/cases', () => {
+        calls += 1;
+        return calls === 1
+          ? problem(503, 'UNAVAILABLE: support_svc:50051')
+          : HttpResponse.json({ cases: [makeCase({ number: 'C-1' })], nextPageToken: null });
+      }),
+    );
+    const { user } = renderApp('/queue', sam);
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('We could not load the queue');
+    expect(alert).not.toHaveTextContent(/UNAVAILABLE|50051/);
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('link', { name: 'C-1' })).toBeInTheDocument();
+  });
+
+  it('shows placeholders while loading', async () => {
+    server.use(
+      http.get('/api/cases', async () => {
+        await delay('infinite');
+        return HttpResponse.json({ cases: [], nextPageToken: null });
+      }),
+    );
+    renderApp('/queue', sam);
+    expect(await screen.findByText('Loading cases…')).toBeInTheDocument();
+  });
+
+  it('offers to clear the filters when nothing matches them', async () => {
+    const queries = recordQueries();
+    server.use(
+      http.get('/api/cases', ({ request }) => {
+        const search = new URL(request.url).search.replace(/^\?/, '');
+        queries.push(search);
+        return HttpResponse.json({
+          cases: search.includes('priority=urgent') ? [] : [makeCase({ number: 'C-1' })],
+          nextPageToken: null,
+        });
+      }),
+    );
+    const { user } = renderApp('/queue?priority=urgent', sam);
+    expect(await screen.findByText('No cases match these filters.')).toBeInTheDocument();
+    const empty = screen.getByText('No cases match these filters.').parentElement as HTMLElement;
+    await user.click(within(empty).getByRole('button', { name: 'Clear filters' }));
+    expect(await screen.findByRole('link', { name: 'C-1' })).toBeInTheDocument();
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/queue$/);
+  });
+
+  it('has keyboard shortcuts: "/" to search, j and k between cases, Enter to open', async () => {
+    server.use(
+      http.get('/api/cases', () =>
+        HttpResponse.json({
+          cases: [makeCase({ id: 'a', number: 'C-1' }), makeCase({ id: 'b', number: 'C-2' }), makeCase({ id: 'c', number: 'C-3' })],
+          nextPageToken: null,
+        }),
+      ),
+      http.get('/api/cases/b', () => HttpResponse.json(makeCasePage({ id: 'b', number: 'C-2', subject: 'Second case' }))),
+      http.get('/api/agents', () => HttpResponse.json({ agents: [] })),
+    );
+    const { user } = renderApp('/queue', sam);
+    await screen.findByRole('link', { name: 'C-1' });
+
+    await user.keyboard('j');
+    expect(screen.getByRole('link', { name: 'C-1' })).toHaveFocus();
+    await user.keyboard('jj');
+    expect(screen.getByRole('link', { name: 'C-3' })).toHaveFocus();
+    await user.keyboard('j');
+    expect(screen.getByRole('link', { name: 'C-3' })).toHaveFocus();
+    await user.keyboard('k');
+    expect(screen.getByRole('link', { name: 'C-2' })).toHaveFocus();
+
+    await user.keyboard('/');
+    const search = screen.getByLabelText('Search subjects and messages');
+    expect(search).toHaveFocus();
+    await user.keyboard('jk');
+    expect(search).toHaveValue('jk'); // typing, not shortcuts
+
+    act(() => screen.getByRole('link', { name: 'C-2' }).focus());
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Second case' })).toHaveFocus();
+  });
+
+  it('becomes a list of cards with folded filters on a phone', async () => {
+    setDevice({ phone: true });
+    recordQueries();
+    const { user } = renderApp('/queue', sam);
+    const cards = await screen.findByRole('list', { name: 'Cases in the queue' });
+    expect(within(cards).getByRole('link', { name: /C-1/ })).toHaveAttribute('href', '/cases/p1');
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Sort by')).not.toBeInTheDocument();
+    const toggle = screen.getByRole('button', { name: 'Show filters' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await user.click(toggle);
+    expect(screen.getByRole('button', { name: 'Hide filters' })).toHaveAttribute('aria-expanded', 'true');
+    expect(screen.getByLabelText('Sort by')).toBeInTheDocument();
   });
 });

@@ -3,7 +3,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, isApiError, humanMessage, queryKeys, useSession } from '../api';
 import type { User } from '../api/types';
-import { Alert, Button, ErrorSummary, Field, Page, type SummaryItem } from '../components';
+import { Alert, Button, ErrorSummary, Page, TextField, type SummaryItem } from '../components';
 import { homePath } from '../lib/routes';
 import { useFocusOnChange } from '../lib/useErrorSummary';
 
@@ -79,6 +79,7 @@ export function SignInPage() {
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
+    if (signIn.isPending) return;
     const found = validateSignIn(email, password);
     setErrors(found);
     if (Object.keys(found).length > 0) {
@@ -94,39 +95,37 @@ export function SignInPage() {
   if (errors.password) items.push({ fieldId: 'sign-in-password', message: errors.password });
 
   return (
-    <Page title="Sign in" lead="Sign in to see your orders and get help with them.">
-      <div className="narrow">
-        {state?.signedOut && items.length === 0 ? (
-          <Alert tone="success">You have signed out.</Alert>
-        ) : null}
-        <ErrorSummary ref={summaryRef} items={items} />
-        <form className="form" onSubmit={onSubmit} noValidate>
-          <Field
-            id="sign-in-email"
-            label="Email address"
-            type="email"
-            name="email"
-            autoComplete="username"
-            spellCheck={false}
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={errors.email}
-          />
-          <Field
-            id="sign-in-password"
-            label="Password"
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={errors.password}
-          />
-          <Button type="submit" busy={signIn.isPending}>
+    <Page title="Sign in" lead="Sign in to see your orders and get help with them." width="narrow">
+      {state?.signedOut && items.length === 0 ? <Alert tone="success">You have signed out.</Alert> : null}
+      <ErrorSummary ref={summaryRef} items={items} />
+      <form className="form card card--form" onSubmit={onSubmit} noValidate>
+        <TextField
+          id="sign-in-email"
+          label="Email address"
+          type="email"
+          name="email"
+          autoComplete="username"
+          spellCheck={false}
+          value={email}
+          onChange={setEmail}
+          error={errors.email}
+        />
+        <TextField
+          id="sign-in-password"
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+          error={errors.password}
+        />
+        <div className="form__actions">
+          <Button type="submit" isPending={signIn.isPending} className="button--block-phone">
             {signIn.isPending ? 'Signing in…' : 'Sign in'}
           </Button>
-        </form>
-      </div>
+        </div>
+      </form>
     </Page>
   );
 }

@@ -1,27 +1,116 @@
-import type { ReactNode } from 'react';
-import type { Case, CasePage, Message, Order, TimelineEntry, User } from '../api/types';
-import { Badge } from '../components';
-import { CATEGORY_LABELS, formatDateTime, formatMoney, refundStatusLabel, roleLabel } from '../lib/format';
+import type { ReactNode, Ref } from 'react';
+import { Link } from 'react-router-dom';
+import type { Case, CasePage, CasePriority, CaseStatus, CaseSummary, Message, Order, TimelineEntry, User } from '../api/types';
+import { Badge, SlaBadge, type BadgeTone } from '../components';
+import {
+  CATEGORY_LABELS,
+  CUSTOMER_STATUS_LABELS,
+  PRIORITY_LABELS,
+  STATUS_LABELS,
+  formatDateTime,
+  formatMoney,
+  refundStatusLabel,
+  roleLabel,
+} from '../lib/format';
+import { casePath } from '../lib/routes';
 import { OrderItems, deliveryText, orderPhrase, orderTitle } from './OrdersPage';
 
+export function statusTone(status: CaseStatus): BadgeTone {
+  switch (status) {
+    case 'open':
+    case 'in_progress':
+      return 'info';
+    case 'waiting_on_customer':
+      return 'warning';
+    case 'resolved':
+      return 'success';
+    case 'closed':
+      return 'neutral';
+  }
+}
+
+export function priorityTone(priority: CasePriority): BadgeTone {
+  if (priority === 'urgent') return 'danger';
+  if (priority === 'high') return 'warning';
+  return 'neutral';
+}
+
+/** A titled part of a page (a region named by its h2). `headingRef` lets code move focus to it. */
 export function Section({
   title,
   id,
   children,
   className,
+  headingRef,
 }: {
   title: string;
   id: string;
   children: ReactNode;
   className?: string;
+  headingRef?: Ref<HTMLHeadingElement>;
 }) {
   return (
     <section className={['section', className].filter(Boolean).join(' ')} aria-labelledby={id}>
-      <h2 id={id} className="section__title">
+      <h2 id={id} className="section__title" ref={headingRef} tabIndex={headingRef ? -1 : undefined}>
         {title}
       </h2>
       {children}
     </section>
+  );
+}
+
+/**
+ * Cases as a list of cards (the phone layout of the queue and of My cases). Each card's title
+ * links to the case and carries data-case-link, which the queue's j/k shortcuts move between.
+ */
+export function CaseCards({
+  cases,
+  label,
+  viewer,
+  headingLevel = 2,
+  now = Date.now(),
+}: {
+  cases: CaseSummary[];
+  label: string;
+  viewer: 'customer' | 'staff';
+  headingLevel?: 2 | 3;
+  now?: number;
+}) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <ul className="case-cards" aria-label={label}>
+      {cases.map((c) => (
+        <li key={c.id} className="case-card">
+          <Heading className="case-card__title">
+            <Link to={casePath(c.id)} data-case-link="">
+              <span className="case-card__number">{c.number}</span>
+              <span className="visually-hidden">: </span>
+              {c.subject}
+            </Link>
+          </Heading>
+          <div className="case-card__badges">
+            <Badge tone={statusTone(c.status)}>
+              {viewer === 'customer' ? CUSTOMER_STATUS_LABELS[c.status] : STATUS_LABELS[c.status]}
+            </Badge>
+            {viewer === 'staff' ? (
+              <>
+                <Badge tone={priorityTone(c.priority)}>{PRIORITY_LABELS[c.priority]} priority</Badge>
+                <SlaBadge kase={c} now={now} />
+              </>
+            ) : null}
+          </div>
+          <p className="case-card__meta">
+            {viewer === 'staff' ? (
+              <>
+                {CATEGORY_LABELS[c.category] ?? 'Other'} · {c.assignee ? `Assigned to ${c.assignee.name}` : 'Not assigned'}
+                {' · '}
+              </>
+            ) : null}
+            Updated <time dateTime={c.updatedAt}>{formatDateTime(c.updatedAt)}</time>
+          </p>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -40,19 +129,23 @@ export function Conversation({ messages, viewer }: { messages: Message[]; viewer
         const who = authorName(m, viewer);
         const roleText =
           viewer.role === 'customer' && staff ? 'Support team' : roleLabel(m.author.role);
+        // One's own side (the customer's, or the support team's) sits on the right.
+        const own = viewer.role === 'customer' ? m.author.role === 'customer' : staff;
         return (
           <li
             key={m.id}
             className={[
               'message',
+              own ? 'message--own' : 'message--other',
               m.internal ? 'message--internal' : '',
-              staff ? 'message--staff' : 'message--customer',
-            ].join(' ')}
+            ]
+              .filter(Boolean)
+              .join(' ')}
           >
             <article aria-label={`${m.internal ? 'Internal note' : 'Message'} from ${who}`}>
               <header className="message__header">
                 <span className="message__author">{who}</span>
-                {who !== roleText ? <span className="muted"> · {roleText}</span> : null}
+                {who !== roleText && who !== 'You' ? <span className="muted"> · {roleText}</span> : null}
                 {m.internal ? (
                   <>
                     {' '}
