@@ -44,7 +44,10 @@ npm: frontend/node_modules/.installed ## Install the frontend's npm packages fro
 # --- code generation ----------------------------------------------------------------------------
 
 .PHONY: gen
-gen: $(VENV)/.installed ## Generate Python code (with type stubs) from protos/ into protos/gen/python
+gen: gen-proto gen-openapi ## Generate all code: Python from protos/, TypeScript types from the BFF's OpenAPI
+
+.PHONY: gen-proto
+gen-proto: $(VENV)/.installed ## Python code (with type stubs) from protos/ into protos/gen/python
 	rm -rf $(GEN) && mkdir -p $(GEN)
 	$(PY) -m grpc_tools.protoc -Iprotos --python_out=$(GEN) --pyi_out=$(GEN) \
 	  --grpc_python_out=$(GEN) --mypy_grpc_out=$(GEN) --plugin=protoc-gen-mypy_grpc=$(BIN)/protoc-gen-mypy_grpc \
@@ -53,10 +56,19 @@ gen: $(VENV)/.installed ## Generate Python code (with type stubs) from protos/ i
 	find $(GEN)/acme -type d -exec touch {}/__init__.py \;
 	touch $(GEN)/acme/py.typed
 
+OPENAPI_OUT := frontend/openapi.json frontend/src/api/schema.gen.ts
+
+.PHONY: gen-openapi
+gen-openapi: $(VENV)/.installed npm ## The BFF's OpenAPI document and the frontend's TypeScript types from it
+	$(PY) -m bff.openapi > frontend/openapi.json
+	cd frontend && npx openapi-typescript openapi.json -o src/api/schema.gen.ts --silent
+
+GENERATED := $(GEN) $(OPENAPI_OUT)
+
 .PHONY: gen-check
 gen-check: gen ## Fail when the committed generated code is stale
-	@git diff --exit-code --stat -- $(GEN) || { echo "Generated code is stale: run 'make gen' and commit it."; exit 1; }
-	@test -z "$$(git status --porcelain -- $(GEN))" || { git status --porcelain -- $(GEN); echo "Generated code is stale: run 'make gen' and commit it."; exit 1; }
+	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); \
+	  echo "Generated code is stale: run 'make gen' and commit it."; exit 1; }
 
 # --- checks and tests ---------------------------------------------------------------------------
 
