@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     sla_resolution_hours: dict[str, float] = Field(default_factory=dict)
     reopen_window_days: float = Field(14.0, gt=0)
     grace_s: float = Field(10.0, ge=0)
+    # When the last open refund of a case is paid back, resolve the case by rule (DESIGN.md §3).
+    auto_resolve_on_refund: bool = True
+    # WatchCase: changes queued per watcher before it counts as too slow and is dropped, and how
+    # many watchers the process keeps at most.
+    watch_queue_size: int = Field(64, ge=1, le=10_000)
+    watch_max_subscribers: int = Field(10_000, ge=1)
 
     @field_validator("sla_first_response_hours", "sla_resolution_hours")
     @classmethod

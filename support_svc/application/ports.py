@@ -7,13 +7,23 @@ with in-memory fakes.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Self
 
-from support_svc.application.queries import CaseDetails, CasePage, CaseSearch, EventPage
-from support_svc.domain.case import CaseMessage, SupportCase
+from support_svc.application.queries import (
+    CaseDetails,
+    CasePage,
+    CaseSearch,
+    CaseStatistics,
+    EventPage,
+    StatisticsPeriod,
+)
+from support_svc.domain.case import CaseEvent, CaseMessage, SupportCase
+from support_svc.domain.refunds import RefundEvent, RefundTrack
+from support_svc.domain.values import EventKind
 
 
 class Clock(ABC):
@@ -49,6 +59,62 @@ class CreationKey:
     fingerprint: str
 
 
+@dataclass(frozen=True, slots=True)
+class CaseChange:
+    """One committed change of one case, as watchers learn of it: never its content.
+
+    `kinds` are the timeline entries the change made; `public_kinds` those a customer may see.
+    """
+
+    case_id: int
+    customer_id: str
+    version: int
+    kinds: tuple[EventKind, ...]
+    public_kinds: tuple[EventKind, ...]
+
+    @classmethod
+    def of(cls, case: SupportCase, events: Iterable[CaseEvent]) -> CaseChange:
+        events = list(events)
+        return cls(
+            case_id=case.id,
+            customer_id=case.customer_id,
+            version=case.version,
+            kinds=tuple(dict.fromkeys(e.kind for e in events)),
+            public_kinds=tuple(dict.fromkeys(e.kind for e in events if not e.internal)),
+        )
+
+    @property
+    def internal(self) -> bool:
+        return not self.public_kinds
+
+
+class CaseWatch(ABC):
+    """One watcher's subscription to the changes of one case."""
+
+    @abstractmethod
+    async def next(self) -> CaseChange | None:
+        """The next change, waiting for it; None once the feed has closed (server shutdown).
+
+        Raises WatchLaggingError when the watcher fell too far behind and was dropped.
+        """
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stops the subscription (idempotent)."""
+
+
+class CaseChangeFeed(ABC):
+    """Tells watchers about committed changes, in commit order; never blocks the writer."""
+
+    @abstractmethod
+    def publish(self, changes: Sequence[CaseChange]) -> None:
+        """Called after a COMMIT with what it changed."""
+
+    @abstractmethod
+    def subscribe(self, case_id: int) -> CaseWatch:
+        """Starts watching a case. Raises TooManyWatchersError when at capacity."""
+
+
 class CaseRepository(ABC):
     """Cases inside a unit of work (the write side)."""
 
@@ -78,11 +144,38 @@ class CaseRepository(ABC):
     async def find_message(self, author_id: str, request_id: str) -> CaseMessage | None:
         """The message an author added with this idempotency key."""
 
+    @abstractmethod
+    def take_changes(self) -> list[CaseChange]:
+        """The changes stored since the last call (add and save note them), for the watchers."""
+
+
+class RefundLedger(ABC):
+    """Inside a unit of work: the refund events applied (the inbox) and each case's refunds."""
+
+    @abstractmethod
+    async def seen(self, event_id: str) -> bool:
+        """Whether this event was applied before."""
+
+    @abstractmethod
+    async def tracks(self, case_id: int) -> dict[str, RefundTrack]:
+        """The case's refunds as known so far, by refund id."""
+
+    @abstractmethod
+    async def record(self, case_id: int, event: RefundEvent, track: RefundTrack) -> None:
+        """Marks the event applied (once: a second record of its id fails) and stores the track."""
+
 
 class UnitOfWork(ABC):
-    """One write transaction. `async with uow:` rolls back unless `commit()` was awaited."""
+    """One write transaction. `async with uow:` rolls back unless `commit()` was awaited.
+
+    After the COMMIT, and only then, the changes it stored go to the change feed.
+    """
 
     cases: CaseRepository
+    refunds: RefundLedger
+
+    def __init__(self, feed: CaseChangeFeed | None = None) -> None:
+        self._feed = feed
 
     async def __aenter__(self) -> Self:
         await self._begin()
@@ -103,8 +196,14 @@ class UnitOfWork(ABC):
     async def _end(self) -> None:
         """Rolls back what was not committed and releases the transaction."""
 
+    async def commit(self) -> None:
+        await self._commit()
+        changes = self.cases.take_changes()
+        if self._feed is not None and changes:
+            self._feed.publish(changes)
+
     @abstractmethod
-    async def commit(self) -> None: ...
+    async def _commit(self) -> None: ...
 
 
 class CaseReader(ABC):
@@ -131,3 +230,7 @@ class CaseReader(ABC):
 
     @abstractmethod
     async def find_message(self, author_id: str, request_id: str) -> CaseMessage | None: ...
+
+    @abstractmethod
+    async def case_statistics(self, period: StatisticsPeriod, now: datetime) -> CaseStatistics:
+        """The dashboard's numbers over `period`, as of `now`."""

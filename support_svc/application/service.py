@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -24,14 +24,25 @@ from support_svc.application.commands import (
     SetWaiting,
     UpdateCase,
 )
-from support_svc.application.ports import CaseReader, CaseRepository, Clock, CreationKey, ShopPort, UnitOfWork
+from support_svc.application.ports import (
+    CaseChangeFeed,
+    CaseReader,
+    CaseRepository,
+    Clock,
+    CreationKey,
+    ShopPort,
+    UnitOfWork,
+)
 from support_svc.application.queries import (
     AssigneeScope,
     CaseDetails,
     CasePage,
     CaseSearch,
+    CaseStatistics,
     EventPage,
     ListCases,
+    StatisticsPeriod,
+    WatchNotice,
 )
 from support_svc.domain.case import CaseMessage, ReplyRoute, SupportCase
 from support_svc.domain.errors import (
@@ -39,10 +50,11 @@ from support_svc.domain.errors import (
     ConcurrencyConflictError,
     FieldProblem,
     InvalidArgumentError,
+    PermissionDeniedError,
     RequestIdReusedError,
 )
 from support_svc.domain.sla import SlaPolicy
-from support_svc.domain.values import Actor, CasePriority
+from support_svc.domain.values import Actor, CasePriority, Role
 
 DEFAULT_REOPEN_WINDOW = timedelta(days=14)
 
@@ -74,12 +86,14 @@ class SupportCaseService:
         shop: ShopPort,
         clock: Clock,
         settings: WorkflowSettings | None = None,
+        feed: CaseChangeFeed | None = None,
     ) -> None:
         self._uow = unit_of_work
         self._reader = reader
         self._shop = shop
         self._clock = clock
         self._settings = settings or WorkflowSettings()
+        self._feed = feed
 
     # --- opening ---------------------------------------------------------------------------------
 
@@ -296,6 +310,39 @@ class SupportCaseService:
             case_id, include_internal=actor.is_staff, page_size=page_size, page_token=page_token
         )
         return EventPage([e for e in page.events if e.is_visible_to(actor)], page.next_page_token)
+
+    async def case_statistics(self, actor: Actor, period: StatisticsPeriod) -> CaseStatistics:
+        """The leads' dashboard: open cases, breaches, first-response time, cases in and out."""
+        if actor.role is not Role.LEAD:
+            raise PermissionDeniedError("Only leads may see the case statistics", reason="LEAD_ONLY")
+        return await self._reader.case_statistics(period, self._clock.now())
+
+    async def watch_case(self, actor: Actor, case_id: int) -> AsyncGenerator[WatchNotice]:
+        """The case's current version, then one notice per committed change the caller may see.
+
+        Subscribes before reading, so that no change falls between the two; changes already
+        contained in what was read are skipped by version. Customers are told nothing of
+        internal-only changes, and of a mixed change only the kinds they may see. Ends when the
+        feed closes; raises WatchLaggingError when the watcher was dropped for falling behind.
+        """
+        if self._feed is None:
+            raise RuntimeError("watching needs a change feed")
+        watch = self._feed.subscribe(case_id)
+        try:
+            case = await self._reader.get_case(case_id)
+            if case is None or not case.is_visible_to(actor):
+                raise CaseNotFoundError(case_id)
+            yield WatchNotice(case.version, initial=True)
+            seen = case.version
+            while (change := await watch.next()) is not None:
+                if change.version <= seen:
+                    continue
+                seen = change.version
+                kinds = change.kinds if actor.is_staff else change.public_kinds
+                if kinds:
+                    yield WatchNotice(change.version, kinds, internal=change.internal)
+        finally:
+            watch.close()
 
     def now(self) -> datetime:
         return self._clock.now()

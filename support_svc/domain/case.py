@@ -23,6 +23,14 @@ from support_svc.domain.errors import (
     PermissionDeniedError,
     ReopenWindowExpiredError,
 )
+from support_svc.domain.refunds import (
+    SYSTEM_ACTOR_ID,
+    OpenRefund,
+    RefundEvent,
+    RefundEventKind,
+    RefundTrack,
+    track_after,
+)
 from support_svc.domain.sla import SlaClock, SlaPolicy
 from support_svc.domain.values import (
     DESCRIPTION_MAX_CHARS,
@@ -48,6 +56,11 @@ ALLOWED_TRANSITIONS: Mapping[CaseStatus, frozenset[CaseStatus]] = {
 # Entries customers never see: internal notes, and re-prioritisation (a customer reading that
 # their case went to "low" helps nobody).
 INTERNAL_EVENT_KINDS = frozenset({EventKind.NOTE_ADDED, EventKind.PRIORITY_CHANGED})
+
+# Where the rule "all refunds paid back" resolves a case from (not from RESOLVED or CLOSED).
+AUTO_RESOLVABLE = frozenset({CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.WAITING_ON_CUSTOMER})
+AUTO_RESOLVED_SUMMARY = "Resolved automatically: all refunds paid back"
+SYSTEM = Actor(SYSTEM_ACTOR_ID, Role.SYSTEM)
 
 
 def case_number(case_id: int) -> str:
@@ -87,6 +100,14 @@ class CaseEvent:
         return viewer.is_staff or not self.internal
 
 
+@dataclass(frozen=True, slots=True)
+class RefundEventOutcome:
+    """What a refund event did to the case: the refund's track now, and whether the case resolved."""
+
+    track: RefundTrack
+    auto_resolved: bool
+
+
 class ReplyRoute(Enum):
     """Where a reply goes: into this case, or into a new follow-up case linked to it."""
 
@@ -120,6 +141,7 @@ class SupportCase:
     previous_case_id: int | None = None
     # Refunds of this case that are pending, approved or processing; kept by refund events.
     open_refund_count: int = 0
+    open_refunds: tuple[OpenRefund, ...] = ()  # which ones, as far as refund events told
     version: int = 0  # 0 until first stored
     new_messages: list[CaseMessage] = field(default_factory=list, repr=False)
     new_events: list[CaseEvent] = field(default_factory=list, repr=False)
@@ -342,13 +364,63 @@ class SupportCase:
         self._require_staff(actor, "resolve cases")
         self._check_transition(CaseStatus.RESOLVED)
         if self.open_refund_count > 0:
+            labels = ", ".join(r.refund_number or r.refund_id for r in self.open_refunds)
             raise OpenRefundsError(
-                f"Case {self.number} has {self.open_refund_count} refund(s) still open; "
-                "resolve it once they are decided and paid",
+                f"Case {self.number} has {self.open_refund_count} refund(s) still open"
+                + (f" ({labels})" if labels else "")
+                + "; resolve it once they are decided and paid",
                 case_id=self.id,
                 metadata={"open_refunds": str(self.open_refund_count)},
+                subjects=[
+                    (r.name, f"{r.label} is still open: it must be paid back, rejected or cancelled first")
+                    for r in self.open_refunds
+                ],
             )
         self._move_to(CaseStatus.RESOLVED, actor, now)
+
+    # --- refunds -----------------------------------------------------------------------------------
+
+    def record_refund_event(
+        self,
+        event: RefundEvent,
+        tracks: Mapping[str, RefundTrack],
+        now: datetime,
+        *,
+        auto_resolve: bool,
+    ) -> RefundEventOutcome:
+        """Takes in one refund event (applied once; the caller sees to that).
+
+        `tracks` are the case's refunds as known before the event. The event's refund is set by
+        the ordering rule of support_svc.domain.refunds, the open count is derived from all
+        tracks, and a timeline entry every party may see tells what happened. When the event is
+        the payout of the case's last open refund, the case resolves by rule if `auto_resolve`
+        and it is still being worked. A closed case still records the entry (the audit trail);
+        its status does not change.
+        """
+        before = tracks.get(event.refund_id)
+        track = track_after(before, event)
+        now_known = {**tracks, event.refund_id: track}
+        self.open_refunds = tuple(
+            OpenRefund(t.refund_id, t.refund_number)
+            for t in (now_known[refund_id] for refund_id in sorted(now_known))
+            if t.open
+        )
+        self.open_refund_count = len(self.open_refunds)
+        self._record(
+            EventKind.REFUND_EVENT, event.actor_on(self.customer_id), now, event.summary(), event.details()
+        )
+        paid_now = track is not before and track.last_kind is RefundEventKind.REFUNDED
+        resolve = auto_resolve and paid_now and self.open_refund_count == 0 and self.status in AUTO_RESOLVABLE
+        if resolve:
+            self._move_to(
+                CaseStatus.RESOLVED,
+                SYSTEM,
+                now,
+                cause="ALL_REFUNDS_PAID",
+                summary=AUTO_RESOLVED_SUMMARY,
+                checked=False,  # the rule may resolve an OPEN case too
+            )
+        return RefundEventOutcome(track, auto_resolved=resolve)
 
     def close(self, actor: Actor, now: datetime) -> None:
         self._require_access(actor)
@@ -404,8 +476,18 @@ class SupportCase:
         if target not in ALLOWED_TRANSITIONS[self.status]:
             raise self._transition_error(target)
 
-    def _move_to(self, target: CaseStatus, actor: Actor, now: datetime, *, cause: str | None = None) -> None:
-        self._check_transition(target)
+    def _move_to(
+        self,
+        target: CaseStatus,
+        actor: Actor,
+        now: datetime,
+        *,
+        cause: str | None = None,
+        summary: str | None = None,
+        checked: bool = True,
+    ) -> None:
+        if checked:
+            self._check_transition(target)
         previous, self.status = self.status, target
         if previous.sla_clock_runs and not target.sla_clock_runs:
             self.sla = self.sla.pause(now)
@@ -418,7 +500,7 @@ class SupportCase:
         details = {"from": previous.value, "to": target.value}
         if cause:
             details["cause"] = cause
-        summary = f"Status changed from {previous.label} to {target.label}"
+        summary = summary or f"Status changed from {previous.label} to {target.label}"
         self._record(EventKind.STATUS_CHANGED, actor, now, summary, details)
 
     def _record(

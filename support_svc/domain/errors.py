@@ -77,9 +77,19 @@ class PreconditionFailedError(DomainError):
     reason = "FAILED_PRECONDITION"
     precondition_type = "STATE"
 
-    def __init__(self, message: str, *, case_id: int, metadata: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        case_id: int,
+        metadata: Mapping[str, str] | None = None,
+        subjects: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__(message, metadata={"case_id": str(case_id), **(metadata or {})})
         self.case_id = case_id
+        # What stands in the way, as (resource name, description) pairs, when it is not the case
+        # itself (e.g. the refunds still open); empty means the case.
+        self.subjects = tuple(subjects)
 
 
 class InvalidStateTransitionError(PreconditionFailedError):
@@ -134,3 +144,30 @@ class DependencyUnavailableError(DomainError):
     """A service we depend on (the shop) did not answer; the caller may retry."""
 
     reason = "DEPENDENCY_UNAVAILABLE"
+
+
+class CapacityError(DomainError):
+    """The service is at a limit it keeps on purpose; the caller may try again later."""
+
+    reason = "CAPACITY"
+
+
+class TooManyWatchersError(CapacityError):
+    reason = "TOO_MANY_WATCHERS"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            "Too many cases are being watched just now; try again shortly", metadata={"limit": str(limit)}
+        )
+
+
+class WatchLaggingError(DomainError):
+    """A watcher fell behind the changes of its case and was dropped; it may watch again."""
+
+    reason = "WATCH_LAGGING"
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(
+            f"Case {case_id} changed faster than this watch read; watch again and re-read the case",
+            metadata={"case_id": str(case_id)},
+        )

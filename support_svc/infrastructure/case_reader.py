@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -22,10 +23,13 @@ from support_svc.application.queries import (
     CaseOrder,
     CasePage,
     CaseSearch,
+    CaseStatistics,
     EventPage,
+    StatisticsPeriod,
 )
 from support_svc.domain.case import CaseMessage, SupportCase
 from support_svc.domain.errors import FieldProblem, InvalidArgumentError
+from support_svc.domain.values import CaseStatus
 from support_svc.infrastructure.database import Database
 from support_svc.infrastructure.records import (
     AFTER_CASE_COLUMNS,
@@ -56,6 +60,33 @@ SELECT {CASE_COLUMNS},
         FROM case_events AS e
         WHERE e.case_id = cases.id AND (:include_internal OR e.internal = 0)) AS events
 FROM cases WHERE id = :case_id
+"""
+
+
+# The dashboard in one statement (one snapshot, one round trip); every part is read from an index
+# (tests/support_svc/integration/test_query_plans.py checks the plan). The median first-response
+# time sorts only the answered cases opened in the period, read from the covering index
+# cases_by_created: the middle one, or the mean of the middle two.
+STATISTICS_SQL = """
+WITH waits AS (
+    SELECT first_response_ms - created_ms AS wait FROM cases
+    WHERE created_ms >= :start AND created_ms < :end AND first_response_ms IS NOT NULL
+),
+answered AS (SELECT COUNT(*) AS n FROM waits)
+SELECT
+    (SELECT COUNT(*) FROM cases WHERE status = 'OPEN'),
+    (SELECT COUNT(*) FROM cases WHERE status = 'IN_PROGRESS'),
+    (SELECT COUNT(*) FROM cases WHERE status = 'WAITING_ON_CUSTOMER'),
+    (SELECT COUNT(*) FROM cases
+        WHERE status IN ('OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER') AND breach_at_ms < :now),
+    (SELECT COUNT(*) FROM cases WHERE breach_at_ms >= :start AND breach_at_ms < :breach_end),
+    (SELECT COUNT(*) FROM cases WHERE created_ms >= :start AND created_ms < :end),
+    (SELECT COUNT(*) FROM cases WHERE resolved_ms >= :start AND resolved_ms < :end),
+    (SELECT n FROM answered),
+    (SELECT AVG(wait) FROM (
+        SELECT wait FROM waits ORDER BY wait
+        LIMIT 2 - (SELECT n FROM answered) % 2 OFFSET ((SELECT n FROM answered) - 1) / 2
+    ))
 """
 
 
@@ -233,6 +264,30 @@ class SqliteCaseReader(CaseReader):
         page = rows[:page_size]
         next_token = encode_token({"id": page[-1][0]}, query) if len(rows) > page_size else ""
         return EventPage([event_from_row(row) for row in page], next_token)
+
+    async def case_statistics(self, period: StatisticsPeriod, now: datetime) -> CaseStatistics:
+        start, end, now_ms = to_ms(period.start), to_ms(period.end), to_ms(now)
+        rows = await self._conn.execute_fetchall(
+            STATISTICS_SQL, {"start": start, "end": end, "now": now_ms, "breach_end": min(end, now_ms)}
+        )
+        (opened_now, working, waiting, breached_open, breached, opened, resolved, answered, median_ms) = next(
+            iter(rows)
+        )
+        return CaseStatistics(
+            period=period,
+            computed_at=now,
+            open_by_status={
+                CaseStatus.OPEN: opened_now,
+                CaseStatus.IN_PROGRESS: working,
+                CaseStatus.WAITING_ON_CUSTOMER: waiting,
+            },
+            breached_open=breached_open,
+            breached_in_period=breached,
+            opened_in_period=opened,
+            resolved_in_period=resolved,
+            answered_in_period=answered,
+            median_first_response=None if median_ms is None else timedelta(milliseconds=round(median_ms)),
+        )
 
     async def find_created(self, scope: str, request_id: str) -> tuple[SupportCase, str] | None:
         return await fetch_created_case(self._conn, scope, request_id)

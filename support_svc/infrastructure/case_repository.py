@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiosqlite
 import orjson
 
-from support_svc.application.ports import CaseRepository, CreationKey
+from support_svc.application.ports import CaseChange, CaseRepository, CreationKey
 from support_svc.domain.case import CaseMessage, SupportCase
 from support_svc.domain.errors import ConcurrencyConflictError
 from support_svc.infrastructure.records import (
@@ -23,12 +23,12 @@ INSERT INTO cases (
     id, customer_id, order_id, order_line_ids, category, subject, description, priority, status,
     assignee_id, previous_case_id, created_ms, updated_ms, resolved_ms, first_response_due_ms,
     resolution_due_ms, first_response_ms, sla_paused_since_ms, sla_paused_total_ms, next_due_ms,
-    breach_at_ms, open_refund_count, request_scope, request_id, request_fingerprint, version
+    breach_at_ms, open_refund_count, open_refunds, request_scope, request_id, request_fingerprint, version
 ) VALUES (
     :id, :customer_id, :order_id, :order_line_ids, :category, :subject, :description, :priority, :status,
     :assignee_id, :previous_case_id, :created_ms, :updated_ms, :resolved_ms, :first_response_due_ms,
     :resolution_due_ms, :first_response_ms, :sla_paused_since_ms, :sla_paused_total_ms, :next_due_ms,
-    :breach_at_ms, :open_refund_count, :request_scope, :request_id, :request_fingerprint, 1
+    :breach_at_ms, :open_refund_count, :open_refunds, :request_scope, :request_id, :request_fingerprint, 1
 )
 """
 
@@ -41,7 +41,7 @@ UPDATE cases SET
     resolution_due_ms = :resolution_due_ms, first_response_ms = :first_response_ms,
     sla_paused_since_ms = :sla_paused_since_ms, sla_paused_total_ms = :sla_paused_total_ms,
     next_due_ms = :next_due_ms, breach_at_ms = :breach_at_ms, open_refund_count = :open_refund_count,
-    version = version + 1
+    open_refunds = :open_refunds, version = version + 1
 WHERE id = :id AND version = :version
 """
 
@@ -58,6 +58,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 class SqliteCaseRepository(CaseRepository):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self._changes: list[CaseChange] = []
 
     async def next_id(self) -> int:
         rows = await self._conn.execute_fetchall("SELECT MAX(id) FROM cases")
@@ -104,8 +105,13 @@ class SqliteCaseRepository(CaseRepository):
     async def find_message(self, author_id: str, request_id: str) -> CaseMessage | None:
         return await fetch_message_by_request(self._conn, author_id, request_id)
 
+    def take_changes(self) -> list[CaseChange]:
+        changes, self._changes = self._changes, []
+        return changes
+
     async def _store_changes(self, case: SupportCase) -> None:
         messages, events = case.collect_changes()
+        self._changes.append(CaseChange.of(case, events))
         for message in messages:
             cursor = await self._conn.execute(
                 _INSERT_MESSAGE,

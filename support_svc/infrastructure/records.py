@@ -10,6 +10,7 @@ import aiosqlite
 import orjson
 
 from support_svc.domain.case import CaseEvent, CaseMessage, SupportCase
+from support_svc.domain.refunds import OpenRefund
 from support_svc.domain.sla import SlaClock
 from support_svc.domain.values import Actor, CaseCategory, CasePriority, CaseStatus, EventKind, Role
 
@@ -17,7 +18,7 @@ CASE_COLUMNS = (
     "id, customer_id, order_id, order_line_ids, category, subject, description, priority, status, "
     "assignee_id, previous_case_id, created_ms, updated_ms, resolved_ms, first_response_due_ms, "
     "resolution_due_ms, first_response_ms, sla_paused_since_ms, sla_paused_total_ms, open_refund_count, "
-    "version"
+    "open_refunds, version"
 )
 # Extra columns selected after CASE_COLUMNS start at this index.
 AFTER_CASE_COLUMNS = len(CASE_COLUMNS.split(","))
@@ -40,6 +41,17 @@ def optional_ms(moment: datetime | None) -> int | None:
 
 def from_ms(ms: int) -> datetime:
     return EPOCH + timedelta(milliseconds=ms)
+
+
+ONE_US = timedelta(microseconds=1)
+
+
+def to_us(moment: datetime) -> int:
+    return (moment - EPOCH) // ONE_US
+
+
+def from_us(us: int) -> datetime:
+    return EPOCH + timedelta(microseconds=us)
 
 
 def optional_from_ms(ms: int | None) -> datetime | None:
@@ -69,6 +81,7 @@ def case_from_row(row: Sequence[Any]) -> SupportCase:
         paused_since_ms,
         paused_total_ms,
         open_refund_count,
+        open_refunds,
         version,
     ) = row[:AFTER_CASE_COLUMNS]
     created_at = from_ms(created_ms)
@@ -96,6 +109,9 @@ def case_from_row(row: Sequence[Any]) -> SupportCase:
         resolved_at=optional_from_ms(resolved_ms),
         previous_case_id=previous_case_id,
         open_refund_count=open_refund_count,
+        open_refunds=tuple(
+            OpenRefund(refund_id, refund_number) for refund_id, refund_number in orjson.loads(open_refunds)
+        ),
         version=version,
     )
 
@@ -119,6 +135,7 @@ def case_state(case: SupportCase) -> dict[str, Any]:
         "next_due_ms": to_ms(sla.next_due),
         "breach_at_ms": optional_ms(sla.breach_time()),
         "open_refund_count": case.open_refund_count,
+        "open_refunds": orjson.dumps([[r.refund_id, r.refund_number] for r in case.open_refunds]).decode(),
     }
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from support_svc.application.ports import UnitOfWork
+from support_svc.application.ports import CaseChangeFeed, UnitOfWork
 from support_svc.infrastructure.case_repository import SqliteCaseRepository
 from support_svc.infrastructure.database import Database
+from support_svc.infrastructure.refund_ledger import SqliteRefundLedger
 
 
 class SqliteUnitOfWork(UnitOfWork):
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, feed: CaseChangeFeed | None = None) -> None:
+        super().__init__(feed)
         self._db = database
 
     async def _begin(self) -> None:
@@ -20,8 +22,9 @@ class SqliteUnitOfWork(UnitOfWork):
             self._db.write_lock.release()
             raise
         self.cases = SqliteCaseRepository(self._db.writer)
+        self.refunds = SqliteRefundLedger(self._db.writer)
 
-    async def commit(self) -> None:
+    async def _commit(self) -> None:
         await self._db.writer.execute("COMMIT")
 
     async def _end(self) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
@@ -12,6 +13,7 @@ from kit.errors import FieldViolation, PreconditionViolation, ValidationError, a
 from kit.logs import get_logger
 from support_svc.domain.errors import (
     AlreadyExistsError,
+    CapacityError,
     ConcurrencyConflictError,
     DependencyUnavailableError,
     DomainError,
@@ -19,6 +21,7 @@ from support_svc.domain.errors import (
     NotFoundError,
     PermissionDeniedError,
     PreconditionFailedError,
+    WatchLaggingError,
 )
 
 ERROR_DOMAIN = "support.acme"
@@ -32,6 +35,8 @@ STATUS_CODES: tuple[tuple[type[DomainError], grpc.StatusCode], ...] = (
     (ConcurrencyConflictError, grpc.StatusCode.ABORTED),
     (AlreadyExistsError, grpc.StatusCode.ALREADY_EXISTS),
     (DependencyUnavailableError, grpc.StatusCode.UNAVAILABLE),
+    (CapacityError, grpc.StatusCode.RESOURCE_EXHAUSTED),
+    (WatchLaggingError, grpc.StatusCode.ABORTED),
 )
 
 log = get_logger("support_svc.errors")
@@ -57,8 +62,9 @@ def domain_error_status(error: DomainError, *, field_prefix: str = "") -> grpc.S
         fields = [FieldViolation(field_prefix + p.field, p.description) for p in error.problems]
     if isinstance(error, PreconditionFailedError):
         preconditions = [
-            PreconditionViolation(error.precondition_type, f"cases/{error.case_id}", error.message)
-        ]
+            PreconditionViolation(error.precondition_type, subject, description)
+            for subject, description in error.subjects
+        ] or [PreconditionViolation(error.precondition_type, f"cases/{error.case_id}", error.message)]
     return build_status(
         status_code_for(error),
         error.message,
@@ -80,6 +86,17 @@ def validation_status(error: ValidationError) -> grpc.Status:
     )
 
 
+def _status_of(error: Exception, handler: str, field_prefix: str) -> grpc.Status:
+    if isinstance(error, ValidationError):
+        return validation_status(error)
+    if isinstance(error, DomainError):
+        return domain_error_status(error, field_prefix=field_prefix)
+    log.error("unexpected error", handler=handler, exc_info=error)
+    return build_status(
+        grpc.StatusCode.INTERNAL, "Something went wrong on our side", reason="INTERNAL", domain=ERROR_DOMAIN
+    )
+
+
 def grpc_errors(*, field_prefix: str = "") -> Callable[[Handler[S, Req, Resp]], Handler[S, Req, Resp]]:
     """Turns what a handler raises into a rich gRPC status; anything unexpected is INTERNAL, logged."""
 
@@ -88,22 +105,37 @@ def grpc_errors(*, field_prefix: str = "") -> Callable[[Handler[S, Req, Resp]], 
         async def wrapper(self: S, request: Req, context: Any) -> Resp:
             try:
                 return await handler(self, request, context)
-            except ValidationError as err:
-                status = validation_status(err)
-            except DomainError as err:
-                status = domain_error_status(err, field_prefix=field_prefix)
             except grpc.aio.AbortError:
                 raise
-            except Exception:
-                log.exception("unexpected error", handler=handler.__name__)
-                status = build_status(
-                    grpc.StatusCode.INTERNAL,
-                    "Something went wrong on our side",
-                    reason="INTERNAL",
-                    domain=ERROR_DOMAIN,
-                )
+            except Exception as err:
+                status = _status_of(err, handler.__name__, field_prefix)
             await abort(context, status)
 
         return wrapper
 
     return decorate
+
+
+def grpc_stream_errors[T, Q, R](
+    handler: Callable[[T, Q, Any], AsyncGenerator[R]],
+) -> Callable[[T, Q, Any], AsyncGenerator[R]]:
+    """@grpc_errors for server-streaming handlers: an error ends the stream with a rich status.
+
+    The handler's generator is closed on the way out (client gone, server stopping), so its
+    `finally` blocks run at once.
+    """
+
+    @functools.wraps(handler)
+    async def wrapper(self: T, request: Q, context: Any) -> AsyncGenerator[R]:
+        try:
+            async with contextlib.aclosing(handler(self, request, context)) as stream:
+                async for item in stream:
+                    yield item
+            return
+        except grpc.aio.AbortError:
+            raise
+        except Exception as err:
+            status = _status_of(err, handler.__name__, "")
+        await abort(context, status)
+
+    return wrapper

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from acme.support.v1 import case_pb2, case_service_pb2
+from acme.support.v1 import case_pb2, case_service_pb2, refund_event_service_pb2
+from google.protobuf.duration_pb2 import Duration
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from kit.identity import Identity
 from kit.pagination import page_size
 from support_svc.application.commands import AddMessage, ChangeCase, OpenCase, UpdateCase
-from support_svc.application.queries import AssigneeScope, CaseFilter, CaseOrder, ListCases
-from support_svc.domain.case import CaseEvent, CaseMessage, SupportCase
+from support_svc.application.queries import (
+    UNRESOLVED_STATUSES,
+    AssigneeScope,
+    CaseFilter,
+    CaseOrder,
+    CaseStatistics,
+    ListCases,
+    StatisticsPeriod,
+    WatchNotice,
+)
+from support_svc.application.refund_events import RecordRefundEvent
+from support_svc.domain.case import CaseEvent, CaseMessage, SupportCase, case_number
+from support_svc.domain.refunds import RefundEvent, RefundEventKind
 from support_svc.domain.values import Actor, CaseCategory, CasePriority, CaseStatus, EventKind, Role
-from support_svc.presentation.validation import parse_case_name
+from support_svc.presentation.validation import parse_case_name, parse_refund_name
 
 
 def _enum_map[E: StrEnum](members: type[E], prefix: str, proto_enum: EnumTypeWrapper) -> dict[E, Any]:
@@ -32,6 +44,13 @@ PRIORITY_TO_PROTO = _enum_map(CasePriority, "CASE_PRIORITY_", case_pb2.CasePrior
 CATEGORY_TO_PROTO = _enum_map(CaseCategory, "CASE_CATEGORY_", case_pb2.CaseCategory)
 ROLE_TO_PROTO = _enum_map(Role, "ACTOR_ROLE_", case_pb2.ActorRole)
 EVENT_KIND_TO_PROTO = _enum_map(EventKind, "CASE_EVENT_KIND_", case_pb2.CaseEventKind)
+REFUND_EVENT_KIND_FROM_PROTO = {
+    number: member
+    for member, number in _enum_map(
+        RefundEventKind, "REFUND_EVENT_KIND_", refund_event_service_pb2.RefundEventKind
+    ).items()
+}
+ROLE_FROM_PROTO = {number: member for member, number in ROLE_TO_PROTO.items()}
 STATUS_FROM_PROTO = {number: member for member, number in STATUS_TO_PROTO.items()}
 PRIORITY_FROM_PROTO = {number: member for member, number in PRIORITY_TO_PROTO.items()}
 CATEGORY_FROM_PROTO = {number: member for member, number in CATEGORY_TO_PROTO.items()}
@@ -104,6 +123,7 @@ def case_to_proto(case: SupportCase, now: datetime) -> case_pb2.Case:
         sla_breached=case.is_breached(now),
         etag=etag_of(case.version),
         previous_case=case_name(case.previous_case_id) if case.previous_case_id else "",
+        previous_case_number=case_number(case.previous_case_id) if case.previous_case_id else "",
         resolve_time=_timestamp(case.resolved_at),
         open_refund_count=case.open_refund_count,
     )
@@ -198,4 +218,66 @@ def list_cases_query(request: case_service_pb2.ListCasesRequest, actor: Actor) -
         ),
         page_size=page_size(request.page_size),
         page_token=request.page_token,
+    )
+
+
+def record_refund_event_command(
+    request: refund_event_service_pb2.RecordRefundEventRequest, actor: Actor
+) -> RecordRefundEvent:
+    return RecordRefundEvent(
+        actor=actor,
+        case_id=parse_case_name(request.parent),
+        event=RefundEvent(
+            event_id=request.event_id,
+            refund_id=parse_refund_name(request.refund),
+            refund_number=request.refund_number,
+            kind=REFUND_EVENT_KIND_FROM_PROTO[request.kind],
+            amount_minor=request.amount_minor,
+            currency_code=request.currency_code,
+            actor_id=request.actor_id,
+            actor_role=ROLE_FROM_PROTO.get(request.actor_role),
+            note=request.note,
+            occurred_at=request.occur_time.ToDatetime(tzinfo=UTC),
+            refund_open=request.refund_open,
+            sequence=request.sequence,
+        ),
+    )
+
+
+def statistics_period(request: case_service_pb2.GetCaseStatisticsRequest) -> StatisticsPeriod:
+    return StatisticsPeriod(
+        request.period_start_time.ToDatetime(tzinfo=UTC), request.period_end_time.ToDatetime(tzinfo=UTC)
+    )
+
+
+def statistics_to_proto(stats: CaseStatistics) -> case_service_pb2.GetCaseStatisticsResponse:
+    median: Duration | None = None
+    if stats.median_first_response is not None:
+        median = Duration()
+        median.FromTimedelta(stats.median_first_response)
+    return case_service_pb2.GetCaseStatisticsResponse(
+        open_cases_by_status=[
+            case_service_pb2.CaseStatusCount(
+                status=STATUS_TO_PROTO[status], count=stats.open_by_status[status]
+            )
+            for status in UNRESOLVED_STATUSES
+        ],
+        breached_open_cases=stats.breached_open,
+        breached_in_period=stats.breached_in_period,
+        opened_in_period=stats.opened_in_period,
+        resolved_in_period=stats.resolved_in_period,
+        answered_in_period=stats.answered_in_period,
+        median_first_response_duration=median,
+        period_start_time=_timestamp(stats.period.start),
+        period_end_time=_timestamp(stats.period.end),
+        compute_time=_timestamp(stats.computed_at),
+    )
+
+
+def watch_notice_to_proto(notice: WatchNotice) -> case_service_pb2.WatchCaseResponse:
+    return case_service_pb2.WatchCaseResponse(
+        etag=etag_of(notice.version),
+        kinds=[EVENT_KIND_TO_PROTO[kind] for kind in notice.kinds],
+        internal=notice.internal,
+        initial=notice.initial,
     )

@@ -5,6 +5,8 @@ No rules live here: validation.py checks the request's shape, the application an
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from acme.support.v1 import case_pb2, case_service_pb2, case_service_pb2_grpc
@@ -16,7 +18,7 @@ from support_svc.application.service import SupportCaseService
 from support_svc.domain.case import SupportCase
 from support_svc.domain.values import Actor
 from support_svc.presentation import mappers, validation
-from support_svc.presentation.errors import grpc_errors
+from support_svc.presentation.errors import grpc_errors, grpc_stream_errors
 from support_svc.presentation.validation import parse_case_name
 
 
@@ -150,3 +152,21 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
         return case_service_pb2.ListCaseEventsResponse(
             events=[mappers.event_to_proto(e) for e in page.events], next_page_token=page.next_page_token
         )
+
+    @grpc_errors()
+    async def GetCaseStatistics(
+        self, request: case_service_pb2.GetCaseStatisticsRequest, context: Any
+    ) -> case_service_pb2.GetCaseStatisticsResponse:
+        validation.validate_get_case_statistics(request)
+        stats = await self._cases.case_statistics(_caller(), mappers.statistics_period(request))
+        return mappers.statistics_to_proto(stats)
+
+    @grpc_stream_errors
+    async def WatchCase(
+        self, request: case_service_pb2.WatchCaseRequest, context: Any
+    ) -> AsyncGenerator[case_service_pb2.WatchCaseResponse]:
+        validation.validate_watch_case(request)
+        notices = self._cases.watch_case(_caller(), parse_case_name(request.name))
+        async with contextlib.aclosing(notices):
+            async for notice in notices:
+                yield mappers.watch_notice_to_proto(notice)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from acme.support.v1 import case_pb2, case_service_pb2
+from acme.support.v1 import case_pb2, case_service_pb2, refund_event_service_pb2
 from google.protobuf.descriptor import EnumDescriptor
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from kit.errors import Violations
+from support_svc.domain.refunds import NOTE_MAX_CHARS
 from support_svc.domain.values import (
     DESCRIPTION_MAX_CHARS,
     MESSAGE_MAX_CHARS,
@@ -218,4 +220,114 @@ def validate_list_case_events(request: case_service_pb2.ListCaseEventsRequest) -
     v = Violations()
     check_case_name(v, "parent", request.parent)
     _check_page_size(v, request.page_size)
+    v.raise_if_any()
+
+
+# --- refund events, statistics, watching ----------------------------------------------------------
+
+REFUND_NAME = re.compile(r"refunds/([A-Za-z0-9][A-Za-z0-9_.:-]{0,127})")
+REFUND_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,31}")
+CURRENCY = re.compile(r"[A-Z]{3}")
+_REFUND_EVENT_KIND = refund_event_service_pb2.RefundEventKind.DESCRIPTOR
+_ACTOR_ROLE = case_pb2.ActorRole.DESCRIPTOR
+_FINAL_REFUND_KINDS = (
+    refund_event_service_pb2.REFUND_EVENT_KIND_REFUNDED,
+    refund_event_service_pb2.REFUND_EVENT_KIND_REJECTED,
+    refund_event_service_pb2.REFUND_EVENT_KIND_CANCELLED,
+)
+
+
+# What google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
+_TIMESTAMP_MIN_S = -62_135_596_800
+_TIMESTAMP_MAX_S = 253_402_300_799
+
+
+def _check_timestamp(v: Violations, field: str, stamp: Timestamp) -> bool:
+    return v.check(
+        _TIMESTAMP_MIN_S <= stamp.seconds <= _TIMESTAMP_MAX_S and 0 <= stamp.nanos < 1_000_000_000,
+        field,
+        f"{field} is not a valid time",
+    )
+
+
+def parse_refund_name(name: str) -> str:
+    """The refund id of a name already validated."""
+    match = REFUND_NAME.fullmatch(name)
+    if match is None:
+        raise ValueError(f"not a refund name: {name!r}")
+    return match.group(1)
+
+
+def validate_record_refund_event(request: refund_event_service_pb2.RecordRefundEventRequest) -> None:
+    v = Violations()
+    check_case_name(v, "parent", request.parent)
+    if not request.event_id:
+        v.add("event_id", "event_id is required: the event's unique id from the sender's outbox")
+    else:
+        v.check(
+            REQUEST_ID.fullmatch(request.event_id) is not None,
+            "event_id",
+            "event_id must be 1 to 128 letters, digits, '_', '-', '.' or ':' (a UUID is ideal)",
+        )
+    if not request.refund:
+        v.add("refund", "refund is required, e.g. refunds/abc123")
+    else:
+        v.check(
+            REFUND_NAME.fullmatch(request.refund) is not None,
+            "refund",
+            "refund must look like refunds/abc123",
+        )
+    if request.refund_number:
+        v.check(
+            REFUND_NUMBER.fullmatch(request.refund_number) is not None,
+            "refund_number",
+            "refund_number must be 1 to 32 letters, digits, '_', '-', '.' or ':', e.g. R-2291",
+        )
+    _check_enum(v, "kind", request.kind, _REFUND_EVENT_KIND, required=True, label="refund event kind")
+    v.check(request.amount_minor >= 0, "amount_minor", "amount_minor must not be negative")
+    if not request.currency_code:
+        v.add("currency_code", "currency_code is required, e.g. EUR")
+    else:
+        v.check(
+            CURRENCY.fullmatch(request.currency_code) is not None,
+            "currency_code",
+            "currency_code must be an ISO 4217 code of three capital letters, e.g. EUR",
+        )
+    if request.actor_id:
+        _check_external_id(v, "actor_id", request.actor_id, required=False)
+    v.check(len(request.note) <= NOTE_MAX_CHARS, "note", f"note must be at most {NOTE_MAX_CHARS} characters")
+    if v.check(request.HasField("occur_time"), "occur_time", "occur_time is required: when it happened"):
+        _check_timestamp(v, "occur_time", request.occur_time)
+    v.check(request.sequence >= 0, "sequence", "sequence must not be negative")
+    _check_enum(v, "actor_role", request.actor_role, _ACTOR_ROLE, required=False, label="actor role")
+    if request.kind in _FINAL_REFUND_KINDS:
+        v.check(
+            not request.refund_open,
+            "refund_open",
+            "refund_open must be false for a refund that was paid back, rejected or cancelled",
+        )
+    v.raise_if_any()
+
+
+def validate_get_case_statistics(request: case_service_pb2.GetCaseStatisticsRequest) -> None:
+    v = Violations()
+    has_start = v.check(
+        request.HasField("period_start_time"), "period_start_time", "period_start_time is required"
+    )
+    has_end = v.check(request.HasField("period_end_time"), "period_end_time", "period_end_time is required")
+    has_start = has_start and _check_timestamp(v, "period_start_time", request.period_start_time)
+    has_end = has_end and _check_timestamp(v, "period_end_time", request.period_end_time)
+    if has_start and has_end:
+        start, end = request.period_start_time, request.period_end_time
+        v.check(
+            (end.seconds, end.nanos) > (start.seconds, start.nanos),
+            "period_end_time",
+            "period_end_time must be after period_start_time",
+        )
+    v.raise_if_any()
+
+
+def validate_watch_case(request: case_service_pb2.WatchCaseRequest) -> None:
+    v = Violations()
+    check_case_name(v, "name", request.name)
     v.raise_if_any()

@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 import copy
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from support_svc.application.ports import (
+    CaseChange,
+    CaseChangeFeed,
     CaseReader,
     CaseRepository,
+    CaseWatch,
     Clock,
     CreationKey,
+    RefundLedger,
     ShopOrder,
     ShopPort,
     UnitOfWork,
 )
-from support_svc.application.queries import AssigneeScope, CaseDetails, CasePage, CaseSearch, EventPage
+from support_svc.application.queries import (
+    UNRESOLVED_STATUSES,
+    AssigneeScope,
+    CaseDetails,
+    CasePage,
+    CaseSearch,
+    CaseStatistics,
+    EventPage,
+    StatisticsPeriod,
+)
 from support_svc.domain.case import CaseEvent, CaseMessage, SupportCase
 from support_svc.domain.errors import ConcurrencyConflictError, DependencyUnavailableError
+from support_svc.domain.refunds import RefundEvent, RefundTrack
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -57,11 +73,14 @@ class Store:
     messages: list[CaseMessage] = field(default_factory=list)
     events: list[CaseEvent] = field(default_factory=list)
     created: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    inbox: dict[str, int] = field(default_factory=dict)  # applied refund event id -> case id
+    tracks: dict[tuple[int, str], RefundTrack] = field(default_factory=dict)
 
 
 class FakeCaseRepository(CaseRepository):
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.changes: list[CaseChange] = []
 
     async def next_id(self) -> int:
         return max(self.store.cases, default=10000) + 1
@@ -94,8 +113,13 @@ class FakeCaseRepository(CaseRepository):
             (m for m in self.store.messages if (m.author.id, m.request_id) == (author_id, request_id)), None
         )
 
+    def take_changes(self) -> list[CaseChange]:
+        changes, self.changes = self.changes, []
+        return changes
+
     def _store(self, case: SupportCase) -> None:
         messages, events = case.collect_changes()
+        self.changes.append(CaseChange.of(case, events))
         for message in messages:
             message.id = len(self.store.messages) + 1
             self.store.messages.append(message)
@@ -105,18 +129,37 @@ class FakeCaseRepository(CaseRepository):
         self.store.cases[case.id] = copy.deepcopy(case)
 
 
+class FakeRefundLedger(RefundLedger):
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def seen(self, event_id: str) -> bool:
+        return event_id in self.store.inbox
+
+    async def tracks(self, case_id: int) -> dict[str, RefundTrack]:
+        return {refund_id: t for (owner, refund_id), t in self.store.tracks.items() if owner == case_id}
+
+    async def record(self, case_id: int, event: RefundEvent, track: RefundTrack) -> None:
+        if event.event_id in self.store.inbox:
+            raise AssertionError(f"event {event.event_id} recorded twice")
+        self.store.inbox[event.event_id] = case_id
+        self.store.tracks[case_id, track.refund_id] = track
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Works on a copy of the store; commit() publishes it, anything else leaves the store as it was."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, feed: CaseChangeFeed | None = None) -> None:
+        super().__init__(feed)
         self.store = store
         self.committed = False
 
     async def _begin(self) -> None:
         self._working = copy.deepcopy(self.store)
         self.cases = FakeCaseRepository(self._working)
+        self.refunds = FakeRefundLedger(self._working)
 
-    async def commit(self) -> None:
+    async def _commit(self) -> None:
         self.store.__dict__.update(self._working.__dict__)
         self.committed = True
 
@@ -167,3 +210,41 @@ class FakeCaseReader(CaseReader):
 
     async def find_message(self, author_id: str, request_id: str) -> CaseMessage | None:
         return await FakeCaseRepository(self.store).find_message(author_id, request_id)
+
+    async def case_statistics(self, period: StatisticsPeriod, now: datetime) -> CaseStatistics:
+        """The numbers by brute force over the committed cases (the SQL's reference)."""
+        cases = list(self.store.cases.values())
+
+        def within(moment: datetime | None, end: datetime = period.end) -> bool:
+            return moment is not None and period.start <= moment < end
+
+        opened = [c for c in cases if within(c.created_at)]
+        waits = [
+            (c.sla.first_response_at - c.created_at) // timedelta(milliseconds=1)
+            for c in opened
+            if c.sla.first_response_at
+        ]
+        return CaseStatistics(
+            period=period,
+            computed_at=now,
+            open_by_status={s: sum(c.status is s for c in cases) for s in UNRESOLVED_STATUSES},
+            breached_open=sum(c.status in UNRESOLVED_STATUSES and c.is_breached(now) for c in cases),
+            breached_in_period=sum(within(c.sla.breach_time(), min(period.end, now)) for c in cases),
+            opened_in_period=len(opened),
+            resolved_in_period=sum(within(c.resolved_at) for c in cases),
+            answered_in_period=len(waits),
+            median_first_response=timedelta(milliseconds=round(statistics.median(waits))) if waits else None,
+        )
+
+
+class RecordingFeed(CaseChangeFeed):
+    """Remembers what was published; subscribing is not its business."""
+
+    def __init__(self) -> None:
+        self.published: list[CaseChange] = []
+
+    def publish(self, changes: Sequence[CaseChange]) -> None:
+        self.published.extend(changes)
+
+    def subscribe(self, case_id: int) -> CaseWatch:
+        raise NotImplementedError("RecordingFeed only records")

@@ -12,13 +12,20 @@ from typing import Any
 import grpc
 import pytest
 from acme.shop.v1 import order_pb2, order_service_pb2, order_service_pb2_grpc
-from acme.support.v1 import case_pb2, case_service_pb2, case_service_pb2_grpc
+from acme.support.v1 import (
+    case_pb2,
+    case_service_pb2,
+    case_service_pb2_grpc,
+    refund_event_service_pb2,
+    refund_event_service_pb2_grpc,
+)
 from google.protobuf.field_mask_pb2 import FieldMask
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from kit.errors import RichError
-from kit.grpc_server import GrpcServer
 from kit.identity import Identity, Role, bearer_metadata
 from support_svc.config import Settings
+from support_svc.server import SupportGrpcServer
 from tests.support_svc.fakes import FixedClock
 
 SECRET = "s" * 40
@@ -27,6 +34,7 @@ BEN = Identity("cus_1002", Role.CUSTOMER)
 SAM = Identity("agt_2001", Role.AGENT)
 KIM = Identity("agt_2003", Role.AGENT)
 LEE = Identity("agt_2002", Role.LEAD)
+RELAY = Identity("refund_svc", Role.SYSTEM)  # refund_svc's outbox relay
 
 # order id -> (customer, line ids)
 ORDERS = {
@@ -93,13 +101,14 @@ class Client:
 
 class SupportHarness:
     def __init__(
-        self, server: GrpcServer, channel: grpc.aio.Channel, clock: FixedClock, shop: FakeOrderService
+        self, server: SupportGrpcServer, channel: grpc.aio.Channel, clock: FixedClock, shop: FakeOrderService
     ):
         self.server = server
         self.channel = channel
         self.clock = clock
         self.shop = shop
         self.stub = case_service_pb2_grpc.CaseServiceStub(channel)
+        self.refund_events = refund_event_service_pb2_grpc.RefundEventServiceStub(channel)
 
     @property
     def address(self) -> str:
@@ -107,6 +116,17 @@ class SupportHarness:
 
     def as_(self, identity: Identity | None) -> Client:
         return Client(self.stub, identity)
+
+    def relay(self, identity: Identity | None = RELAY) -> Client:
+        """RefundEventService calls, by default as refund_svc's relay."""
+        return Client(self.refund_events, identity)
+
+    def watch(self, identity: Identity | None, name: str) -> Any:
+        """A WatchCase stream (a grpc.aio call: `await call.read()`, `call.cancel()`)."""
+        metadata = bearer_metadata(SECRET, identity) if identity else ()
+        return self.stub.WatchCase(
+            case_service_pb2.WatchCaseRequest(name=name), metadata=metadata, timeout=10
+        )
 
 
 async def rich_error(call: Awaitable[Any]) -> RichError:
@@ -150,3 +170,35 @@ def update_request(case: Any, *, etag: str | None = None, **fields: Any) -> Any:
         case=case_pb2.Case(name=case.name, etag=etag or case.etag, **fields),
         update_mask=FieldMask(paths=list(fields)),
     )
+
+
+def refund_event(
+    case: Any,
+    kind: int,
+    event_id: str,
+    *,
+    refund: str = "refunds/rf_1",
+    number: str = "R-2001",
+    amount_minor: int = 3508,
+    seconds: int = 0,
+    **fields: Any,
+) -> refund_event_service_pb2.RecordRefundEventRequest:
+    """A RecordRefundEvent request as refund_svc's relay sends it; refund_open follows the kind."""
+    open_kinds = (
+        refund_event_service_pb2.REFUND_EVENT_KIND_REQUESTED,
+        refund_event_service_pb2.REFUND_EVENT_KIND_APPROVED,
+        refund_event_service_pb2.REFUND_EVENT_KIND_PROCESSING,
+    )
+    values: dict[str, Any] = {
+        "parent": case.name,
+        "event_id": event_id,
+        "refund": refund,
+        "refund_number": number,
+        "kind": kind,
+        "amount_minor": amount_minor,
+        "currency_code": "EUR",
+        "actor_id": "system",
+        "occur_time": Timestamp(seconds=1_780_000_000 + seconds),
+        "refund_open": kind in open_kinds,
+    } | fields
+    return refund_event_service_pb2.RecordRefundEventRequest(**values)

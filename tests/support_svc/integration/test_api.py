@@ -340,6 +340,9 @@ async def test_a_reply_to_a_closed_case_opens_a_linked_follow_up(support: Suppor
     added = await reply(support, ANA, case, "The new one is broken too")
     assert added.case.name == "cases/10002"
     assert (added.case.previous_case, added.case.status) == (case.name, case_pb2.CASE_STATUS_OPEN)
+    assert added.case.previous_case_number == "C-10001"  # the BFF shows it without another call
+    assert (await get_full(support, ANA, added.case.name)).case.previous_case_number == "C-10001"
+    assert case.previous_case_number == ""
     assert added.message.name.startswith("cases/10002/messages/")
     old = await get_full(support, ANA, case.name)
     assert old.case.status == case_pb2.CASE_STATUS_CLOSED

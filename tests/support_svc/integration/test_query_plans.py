@@ -6,17 +6,24 @@ makes a query slow at 100,000 cases, and it shows up in the plan whatever the ma
 
 import random
 import sqlite3
+import statistics
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kit.sqlite import load_migrations
-from support_svc.application.queries import AssigneeScope, CaseFilter, CaseOrder, CaseSearch
+from support_svc.application.queries import AssigneeScope, CaseFilter, CaseOrder, CaseSearch, StatisticsPeriod
 from support_svc.domain.values import CaseCategory, CasePriority, CaseStatus
-from support_svc.infrastructure.case_reader import CASE_DETAILS_SQL, SqliteCaseReader, case_list_statement
+from support_svc.infrastructure.case_reader import (
+    CASE_DETAILS_SQL,
+    STATISTICS_SQL,
+    SqliteCaseReader,
+    case_list_statement,
+)
 from support_svc.infrastructure.database import MIGRATIONS, Database
 from support_svc.infrastructure.records import EVENT_COLUMNS, to_ms
 from tests.support_svc.fakes import START
@@ -80,6 +87,16 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     conn.executemany(
         "INSERT INTO case_text (rowid, public_text, internal_text) VALUES (?, ?, ?)",
         [(row[0], row[4], "escalated" if row[0] % 50 == 0 else "") for row in rows],
+    )
+    # Answered unless still open (late where the case is breached, so the rows agree with the SLA
+    # clock), resolved an hour later when over: the dashboard's columns have values to read.
+    conn.execute(
+        "UPDATE cases SET first_response_ms = CASE WHEN breach_at_ms IS NULL "
+        "THEN created_ms + (id % 211) * 2 * 60000 ELSE first_response_due_ms + (id % 13 + 1) * 60000 END "
+        "WHERE status != 'OPEN'"
+    )
+    conn.execute(
+        "UPDATE cases SET resolved_ms = first_response_ms + 3600000 WHERE status IN ('RESOLVED', 'CLOSED')"
     )
     conn.execute("COMMIT")
     conn.close()
@@ -167,6 +184,18 @@ def test_a_case_with_its_history_and_its_timeline_read_by_index(conn: sqlite3.Co
     assert timeline == ["SEARCH case_events USING INDEX case_events_by_case (case_id=? AND rowid>?)"]
 
 
+@pytest.mark.parametrize("days", [7, 365 * 10])
+def test_the_dashboard_reads_only_indexes(conn: sqlite3.Connection, days: int) -> None:
+    start = NOW_MS - days * 24 * HOUR_MS
+    steps = plan(conn, STATISTICS_SQL, {"start": start, "end": NOW_MS, "now": NOW_MS, "breach_end": NOW_MS})
+    assert full_scans(steps) == [], steps
+    cases_steps = [step for step in steps if " cases " in f"{step} "]
+    assert cases_steps, steps
+    assert all("USING COVERING INDEX" in step for step in cases_steps), steps
+    for index in ("cases_by_created", "cases_by_resolved", "cases_by_breach", "cases_by_status_breach"):
+        assert any(index in step for step in steps), (index, steps)
+
+
 # --- and the answers are right --------------------------------------------------------------------
 
 
@@ -217,3 +246,25 @@ async def test_a_customers_search_sees_only_public_text(reader: SqliteCaseReader
     assert len(staff.cases) == 50
     assert all(c.id % 50 == 0 for c in staff.cases)
     assert customer.cases == []
+
+
+@pytest.mark.parametrize("days", [3, 30, 365 * 10])
+async def test_the_dashboard_numbers_match_a_brute_force_count(
+    reader: SqliteCaseReader, conn: sqlite3.Connection, days: int
+) -> None:
+    period = StatisticsPeriod(START - timedelta(days=days), START - timedelta(days=1))
+    start, end = to_ms(period.start), to_ms(period.end)
+    stats = await reader.case_statistics(period, START)
+    rows = conn.execute(
+        "SELECT status, created_ms, first_response_ms, resolved_ms, breach_at_ms FROM cases NOT INDEXED"
+    ).fetchall()
+    unresolved = [r for r in rows if r[0] in {s.value for s in ACTIVE}]
+    opened = [r for r in rows if start <= r[1] < end]
+    waits = [r[2] - r[1] for r in opened if r[2] is not None]
+    assert stats.open_by_status == {s: sum(r[0] == s.value for r in rows) for s in ACTIVE}
+    assert stats.breached_open == sum(r[4] is not None and r[4] < NOW_MS for r in unresolved)
+    assert stats.breached_in_period == sum(r[4] is not None and start <= r[4] < end for r in rows)
+    assert (stats.opened_in_period, stats.answered_in_period) == (len(opened), len(waits))
+    assert stats.resolved_in_period == sum(r[3] is not None and start <= r[3] < end for r in rows)
+    assert len(waits) > 10
+    assert stats.median_first_response == timedelta(milliseconds=round(statistics.median(waits)))

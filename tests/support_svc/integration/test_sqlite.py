@@ -1,5 +1,6 @@
 """The SQLite adapters on a real file: round trips, the conditional update, the unit of work."""
 
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
@@ -7,16 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from support_svc.application.ports import CreationKey
+from kit.sqlite import load_migrations
+from support_svc.application.ports import CaseChange, CreationKey
 from support_svc.application.queries import CaseFilter, CaseSearch
 from support_svc.domain.case import SupportCase
 from support_svc.domain.errors import ConcurrencyConflictError
+from support_svc.domain.refunds import OpenRefund, RefundEvent, RefundEventKind, RefundTrack
 from support_svc.domain.sla import SlaPolicy
-from support_svc.domain.values import Actor, CaseCategory, CasePriority, Role
+from support_svc.domain.values import Actor, CaseCategory, CasePriority, EventKind, Role
 from support_svc.infrastructure.case_reader import SqliteCaseReader
-from support_svc.infrastructure.database import Database
+from support_svc.infrastructure.database import MIGRATIONS, Database
 from support_svc.infrastructure.unit_of_work import SqliteUnitOfWork
-from tests.support_svc.fakes import START
+from tests.support_svc.fakes import START, RecordingFeed
 
 ANA = Actor("cus_1001", Role.CUSTOMER)
 SAM = Actor("agt_2001", Role.AGENT)
@@ -163,5 +166,97 @@ async def test_migrations_apply_once(tmp_path: Path) -> None:
         db = Database(tmp_path / "support.db")
         await db.open()
         rows = await db.reader.execute_fetchall("PRAGMA user_version")
-        assert next(iter(rows))[0] == 1
+        assert next(iter(rows))[0] == len(load_migrations(MIGRATIONS)) == 2
         await db.close()
+
+
+# --- refund events: the inbox, the tracks, the open refunds on the case -----------------------------
+
+
+def paid_event(event_id: str, kind: RefundEventKind, microseconds: int) -> RefundEvent:
+    return RefundEvent(
+        event_id=event_id,
+        refund_id="rf_1",
+        refund_number="R-2001",
+        kind=kind,
+        amount_minor=3508,
+        currency_code="EUR",
+        actor_id="system",
+        actor_role=None,
+        note="",
+        occurred_at=START + timedelta(microseconds=microseconds),
+        refund_open=kind is not RefundEventKind.REFUNDED,
+    )
+
+
+async def test_refund_tracks_and_open_refunds_read_back_to_the_microsecond(database: Database) -> None:
+    case = await store_new_case(database)
+    requested = paid_event("ev-1", RefundEventKind.REQUESTED, 1)
+    async with SqliteUnitOfWork(database) as uow:
+        loaded = await uow.cases.get(case.id)
+        assert loaded is not None
+        outcome = loaded.record_refund_event(requested, {}, START, auto_resolve=True)
+        await uow.refunds.record(case.id, requested, outcome.track)
+        await uow.cases.save(loaded)
+        await uow.commit()
+    async with SqliteUnitOfWork(database) as uow:
+        assert await uow.refunds.seen("ev-1")
+        assert not await uow.refunds.seen("ev-2")
+        tracks = await uow.refunds.tracks(case.id)
+        again = await uow.cases.get(case.id)
+    assert tracks == {"rf_1": outcome.track}
+    assert again is not None
+    assert (again.open_refund_count, again.open_refunds) == (1, (OpenRefund("rf_1", "R-2001"),))
+    # one microsecond later is later: the sender's clock is finer than the timeline's milliseconds
+    assert tracks["rf_1"].is_superseded_by(paid_event("ev-2", RefundEventKind.APPROVED, 2))
+    assert not tracks["rf_1"].is_superseded_by(paid_event("ev-0", RefundEventKind.APPROVED, 0))
+
+
+async def test_the_inbox_refuses_an_event_id_twice_and_the_whole_transaction_goes(database: Database) -> None:
+    case = await store_new_case(database)
+    requested = paid_event("ev-1", RefundEventKind.REQUESTED, 1)
+    track = RefundTrack.from_event(requested)
+    async with SqliteUnitOfWork(database) as uow:
+        await uow.refunds.record(case.id, requested, track)
+        await uow.commit()
+
+    async def apply_again() -> None:
+        async with SqliteUnitOfWork(database) as uow:
+            loaded = await uow.cases.get(case.id)
+            assert loaded is not None
+            loaded.record_refund_event(requested, {}, START, auto_resolve=True)
+            await uow.cases.save(loaded)
+            await uow.refunds.record(case.id, requested, track)
+
+    with pytest.raises(sqlite3.IntegrityError):
+        await apply_again()
+    async with SqliteUnitOfWork(database) as uow:
+        unchanged = await uow.cases.get(case.id)
+    assert unchanged is not None
+    assert (unchanged.version, unchanged.open_refund_count) == (1, 0)
+
+
+async def test_a_commit_tells_the_feed_what_changed_a_rollback_tells_nothing(database: Database) -> None:
+    feed = RecordingFeed()
+    case = await store_new_case(database)
+    async with SqliteUnitOfWork(database, feed) as uow:
+        loaded = await uow.cases.get(case.id)
+        assert loaded is not None
+        loaded.add_message(SAM, "note", internal=True, now=START, reopen_window=WINDOW)
+        await uow.cases.save(loaded)  # never committed
+    assert feed.published == []
+    async with SqliteUnitOfWork(database, feed) as uow:
+        loaded = await uow.cases.get(case.id)
+        assert loaded is not None
+        loaded.add_message(SAM, "note", internal=True, now=START, reopen_window=WINDOW)
+        await uow.cases.save(loaded)
+        await uow.commit()
+    assert feed.published == [
+        CaseChange(
+            case_id=case.id,
+            customer_id=ANA.id,
+            version=2,
+            kinds=(EventKind.NOTE_ADDED,),
+            public_kinds=(),
+        )
+    ]

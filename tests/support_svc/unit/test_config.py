@@ -21,6 +21,8 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.sla_policy().for_priority(CasePriority.URGENT).first_response == timedelta(hours=1)
     assert settings.identity_secret.get_secret_value() == SECRET
     assert SECRET not in repr(settings)
+    assert settings.auto_resolve_on_refund is True
+    assert (settings.watch_queue_size, settings.watch_max_subscribers) == (64, 10_000)
 
 
 def test_the_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -32,8 +34,13 @@ def test_the_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUPPORT_SLA_FIRST_RESPONSE_HOURS", '{"urgent": 0.5}')
     monkeypatch.setenv("SUPPORT_SLA_RESOLUTION_HOURS", '{"low": 200}')
     monkeypatch.setenv("SUPPORT_REFUND_ADDR", "ignored:1")  # the launcher sets it; not used yet
+    monkeypatch.setenv("SUPPORT_AUTO_RESOLVE_ON_REFUND", "false")
+    monkeypatch.setenv("SUPPORT_WATCH_QUEUE_SIZE", "8")
+    monkeypatch.setenv("SUPPORT_WATCH_MAX_SUBSCRIBERS", "500")
     settings = Settings()  # type: ignore[call-arg]
     policy = settings.sla_policy()
+    assert settings.auto_resolve_on_refund is False
+    assert (settings.watch_queue_size, settings.watch_max_subscribers) == (8, 500)
     assert (settings.port, settings.db_path, settings.shop_addr) == (6000, Path("/tmp/x.db"), "shop:1")
     assert settings.reopen_window == timedelta(days=7)
     assert policy.for_priority(CasePriority.URGENT).first_response == timedelta(minutes=30)

@@ -1,15 +1,20 @@
 """The error table, the @grpc_errors decorator and the proto mappers."""
 
+from collections.abc import AsyncGenerator
+from dataclasses import replace
+from datetime import UTC, timedelta
 from typing import Any
 
 import grpc
 import pytest
-from acme.support.v1 import case_pb2, case_service_pb2
+from acme.support.v1 import case_pb2, case_service_pb2, refund_event_service_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import error_details_pb2, status_pb2
 
 from kit.errors import FieldViolation, ValidationError
 from kit.identity import Identity
 from kit.identity import Role as KitRole
+from support_svc.application.queries import CaseStatistics, StatisticsPeriod, WatchNotice
 from support_svc.domain.case import SupportCase
 from support_svc.domain.errors import (
     CaseNotFoundError,
@@ -22,11 +27,19 @@ from support_svc.domain.errors import (
     OpenRefundsError,
     PermissionDeniedError,
     RequestIdReusedError,
+    TooManyWatchersError,
+    WatchLaggingError,
 )
+from support_svc.domain.refunds import RefundEventKind
 from support_svc.domain.sla import SlaPolicy
 from support_svc.domain.values import Actor, CaseCategory, CasePriority, CaseStatus, EventKind, Role
 from support_svc.presentation import mappers
-from support_svc.presentation.errors import domain_error_status, grpc_errors, status_code_for
+from support_svc.presentation.errors import (
+    domain_error_status,
+    grpc_errors,
+    grpc_stream_errors,
+    status_code_for,
+)
 from tests.support_svc.fakes import START
 
 
@@ -169,3 +182,143 @@ def test_a_case_maps_with_names_times_and_breach() -> None:
     assert not proto.HasField("first_response_time")
     assert not proto.sla_breached
     assert mappers.case_to_proto(case, START.replace(year=2027)).sla_breached
+    assert proto.previous_case_number == ""
+    case.previous_case_id = 10000
+    follow_up = mappers.case_to_proto(case, START)
+    assert (follow_up.previous_case, follow_up.previous_case_number) == ("cases/10000", "C-10000")
+
+
+def test_a_refused_resolve_names_each_open_refund() -> None:
+    error = OpenRefundsError(
+        "Case C-7 has 2 refund(s) still open",
+        case_id=7,
+        subjects=[("refunds/rf_1", "Refund R-1 is still open"), ("refunds/rf_2", "Refund R-2 is still open")],
+    )
+    proto, details = decode(domain_error_status(error))
+    assert proto.code == grpc.StatusCode.FAILED_PRECONDITION.value[0]
+    assert details["ErrorInfo"].reason == "REFUNDS_OPEN"
+    assert [(v.type, v.subject) for v in details["PreconditionFailure"].violations] == [
+        ("REFUNDS", "refunds/rf_1"),
+        ("REFUNDS", "refunds/rf_2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (TooManyWatchersError(10), grpc.StatusCode.RESOURCE_EXHAUSTED),
+        (WatchLaggingError(7), grpc.StatusCode.ABORTED),
+    ],
+)
+def test_watch_errors_have_their_codes(error: DomainError, code: grpc.StatusCode) -> None:
+    assert status_code_for(error) == code
+
+
+class Streams:
+    @grpc_stream_errors
+    async def fine(self, request: object, context: Any) -> AsyncGenerator[int]:
+        for n in range(3):
+            yield n
+
+    @grpc_stream_errors
+    async def not_found_first(self, request: object, context: Any) -> AsyncGenerator[int]:
+        raise CaseNotFoundError(7)
+        yield 0  # pragma: no cover  (makes this a generator)
+
+    @grpc_stream_errors
+    async def crash_midway(self, request: object, context: Any) -> AsyncGenerator[int]:
+        yield 1
+        raise KeyError("secret detail")
+
+
+async def test_the_stream_decorator_passes_items_and_turns_errors_into_statuses() -> None:
+    streams = Streams()
+    assert [n async for n in streams.fine(None, FakeContext())] == [0, 1, 2]
+    context = FakeContext()
+    with pytest.raises(grpc.aio.AbortError):
+        [n async for n in streams.not_found_first(None, context)]
+    assert context.status is not None
+    assert context.status.code == grpc.StatusCode.NOT_FOUND
+    context = FakeContext()
+    stream = streams.crash_midway(None, context)
+    assert await anext(stream) == 1
+    with pytest.raises(grpc.aio.AbortError):
+        await anext(stream)
+    assert context.status is not None
+    assert context.status.code == grpc.StatusCode.INTERNAL
+    assert "secret" not in context.status.details
+
+
+def test_a_refund_event_request_maps_to_a_command() -> None:
+    occurred = Timestamp(seconds=1_780_000_000, nanos=123_456_000)
+    request = refund_event_service_pb2.RecordRefundEventRequest(
+        parent="cases/10001",
+        event_id="0b0c9d0e-1111-4222-8333-444455556666",
+        refund="refunds/rf_1",
+        refund_number="R-2001",
+        kind=refund_event_service_pb2.REFUND_EVENT_KIND_REJECTED,
+        amount_minor=3508,
+        currency_code="EUR",
+        actor_id="agt_2002",
+        note="Outside the window",
+        occur_time=occurred,
+        refund_open=False,
+        sequence=2,
+        actor_role=case_pb2.ACTOR_ROLE_LEAD,
+    )
+    command = mappers.record_refund_event_command(request, Actor("refund_svc", Role.SYSTEM))
+    event = command.event
+    assert command.case_id == 10001
+    assert (event.refund_id, event.kind, event.actor_role, event.sequence) == (
+        "rf_1",
+        RefundEventKind.REJECTED,
+        Role.LEAD,
+        2,
+    )
+    assert event.occurred_at == occurred.ToDatetime(tzinfo=UTC)
+    assert event.occurred_at.microsecond == 123_456
+    unspecified = mappers.record_refund_event_command(
+        refund_event_service_pb2.RecordRefundEventRequest(
+            parent="cases/1", refund="refunds/x", kind=refund_event_service_pb2.REFUND_EVENT_KIND_REQUESTED
+        ),
+        Actor("refund_svc", Role.SYSTEM),
+    )
+    assert unspecified.event.actor_role is None
+    assert len(mappers.REFUND_EVENT_KIND_FROM_PROTO) == len(RefundEventKind)
+
+
+def test_statistics_map_with_every_open_status_and_a_duration() -> None:
+    period = StatisticsPeriod(START, START + timedelta(days=7))
+    stats = CaseStatistics(
+        period=period,
+        computed_at=START + timedelta(days=8),
+        open_by_status={CaseStatus.OPEN: 3, CaseStatus.IN_PROGRESS: 0, CaseStatus.WAITING_ON_CUSTOMER: 1},
+        breached_open=1,
+        breached_in_period=2,
+        opened_in_period=9,
+        resolved_in_period=4,
+        answered_in_period=6,
+        median_first_response=timedelta(minutes=95, milliseconds=500),
+    )
+    proto = mappers.statistics_to_proto(stats)
+    assert [(c.status, c.count) for c in proto.open_cases_by_status] == [
+        (case_pb2.CASE_STATUS_OPEN, 3),
+        (case_pb2.CASE_STATUS_IN_PROGRESS, 0),
+        (case_pb2.CASE_STATUS_WAITING_ON_CUSTOMER, 1),
+    ]
+    assert proto.median_first_response_duration.ToTimedelta() == timedelta(minutes=95, milliseconds=500)
+    assert (proto.opened_in_period, proto.resolved_in_period, proto.answered_in_period) == (9, 4, 6)
+    assert proto.period_end_time.ToDatetime(tzinfo=UTC) == period.end
+    unanswered = mappers.statistics_to_proto(replace(stats, median_first_response=None))
+    assert not unanswered.HasField("median_first_response_duration")
+
+
+def test_a_watch_notice_carries_only_the_etag_and_kinds() -> None:
+    proto = mappers.watch_notice_to_proto(WatchNotice(5, (EventKind.MESSAGE_ADDED,), internal=False))
+    assert (proto.etag, list(proto.kinds), proto.internal, proto.initial) == (
+        "5",
+        [case_pb2.CASE_EVENT_KIND_MESSAGE_ADDED],
+        False,
+        False,
+    )
+    assert mappers.watch_notice_to_proto(WatchNotice(1, initial=True)).initial

@@ -1,8 +1,9 @@
 """Request validation: every problem at once, each naming its request field."""
 
 import pytest
-from acme.support.v1 import case_pb2, case_service_pb2
+from acme.support.v1 import case_pb2, case_service_pb2, refund_event_service_pb2
 from google.protobuf.field_mask_pb2 import FieldMask
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from kit.errors import ValidationError
 from support_svc.presentation import validation
@@ -158,3 +159,90 @@ def test_assign_and_events_requests() -> None:
             case_service_pb2.ListCaseEventsRequest(parent="cases/1", page_size=-5)
         )
     assert fields(err) == ["page_size"]
+
+
+# --- refund events, statistics, watching ----------------------------------------------------------
+
+
+def refund_event_request(**overrides: object) -> refund_event_service_pb2.RecordRefundEventRequest:
+    values: dict[str, object] = {
+        "parent": "cases/10001",
+        "event_id": "0b0c9d0e-1111-4222-8333-444455556666",
+        "refund": "refunds/4f1e2a",
+        "refund_number": "R-2001",
+        "kind": refund_event_service_pb2.REFUND_EVENT_KIND_APPROVED,
+        "amount_minor": 3508,
+        "currency_code": "EUR",
+        "actor_id": "system",
+        "occur_time": Timestamp(seconds=1_780_000_000),
+        "refund_open": True,
+    } | overrides
+    return refund_event_service_pb2.RecordRefundEventRequest(**values)  # type: ignore[arg-type]
+
+
+def test_a_valid_refund_event_passes() -> None:
+    validation.validate_record_refund_event(refund_event_request())
+    validation.validate_record_refund_event(refund_event_request(refund_number="", actor_id="", sequence=3))
+
+
+def test_an_empty_refund_event_names_every_missing_field() -> None:
+    with pytest.raises(ValidationError) as err:
+        validation.validate_record_refund_event(refund_event_service_pb2.RecordRefundEventRequest())
+    assert fields(err) == ["parent", "event_id", "refund", "kind", "currency_code", "occur_time"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"parent": "case/1"}, "parent"),
+        ({"event_id": "has space"}, "event_id"),
+        ({"event_id": "e" * 129}, "event_id"),
+        ({"refund": "4f1e2a"}, "refund"),
+        ({"refund": "refunds/"}, "refund"),
+        ({"refund_number": "R 2001"}, "refund_number"),
+        ({"kind": 99}, "kind"),
+        ({"amount_minor": -1}, "amount_minor"),
+        ({"currency_code": "eur"}, "currency_code"),
+        ({"currency_code": "EURO"}, "currency_code"),
+        ({"actor_id": "<script>"}, "actor_id"),
+        ({"note": "n" * 10_001}, "note"),
+        ({"occur_time": Timestamp(seconds=300_000_000_000)}, "occur_time"),
+        ({"sequence": -1}, "sequence"),
+        ({"actor_role": 42}, "actor_role"),
+        ({"kind": refund_event_service_pb2.REFUND_EVENT_KIND_REFUNDED, "refund_open": True}, "refund_open"),
+        ({"kind": refund_event_service_pb2.REFUND_EVENT_KIND_REJECTED, "refund_open": True}, "refund_open"),
+    ],
+)
+def test_a_malformed_refund_event_names_its_field(overrides: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        validation.validate_record_refund_event(refund_event_request(**overrides))
+    assert fields(err) == [field]
+
+
+def test_statistics_need_a_period_that_ends_after_it_starts() -> None:
+    start, end = Timestamp(seconds=1_780_000_000), Timestamp(seconds=1_780_086_400)
+    validation.validate_get_case_statistics(
+        case_service_pb2.GetCaseStatisticsRequest(period_start_time=start, period_end_time=end)
+    )
+    with pytest.raises(ValidationError) as err:
+        validation.validate_get_case_statistics(case_service_pb2.GetCaseStatisticsRequest())
+    assert fields(err) == ["period_start_time", "period_end_time"]
+    with pytest.raises(ValidationError) as err:
+        validation.validate_get_case_statistics(
+            case_service_pb2.GetCaseStatisticsRequest(period_start_time=end, period_end_time=start)
+        )
+    assert fields(err) == ["period_end_time"]
+    with pytest.raises(ValidationError) as err:
+        validation.validate_get_case_statistics(
+            case_service_pb2.GetCaseStatisticsRequest(
+                period_start_time=Timestamp(seconds=-(10**12)), period_end_time=end
+            )
+        )
+    assert fields(err) == ["period_start_time"]
+
+
+def test_a_watch_needs_a_case_name() -> None:
+    validation.validate_watch_case(case_service_pb2.WatchCaseRequest(name="cases/10001"))
+    with pytest.raises(ValidationError) as err:
+        validation.validate_watch_case(case_service_pb2.WatchCaseRequest(name="cases/abc"))
+    assert fields(err) == ["name"]

@@ -98,7 +98,7 @@ CASE_EVENT_KIND_REFUND_EVENT: CaseEventKind
 CASE_EVENT_KIND_FOLLOW_UP_OPENED: CaseEventKind
 
 class Case(_message.Message):
-    __slots__ = ("name", "case_number", "customer_id", "order_id", "order_line_ids", "category", "subject", "description", "priority", "status", "assignee_id", "create_time", "update_time", "first_response_due_time", "resolution_due_time", "first_response_time", "sla_breached", "etag", "previous_case", "resolve_time", "open_refund_count")
+    __slots__ = ("name", "case_number", "customer_id", "order_id", "order_line_ids", "category", "subject", "description", "priority", "status", "assignee_id", "create_time", "update_time", "first_response_due_time", "resolution_due_time", "first_response_time", "sla_breached", "etag", "previous_case", "resolve_time", "open_refund_count", "previous_case_number")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -120,6 +120,7 @@ class Case(_message.Message):
     PREVIOUS_CASE_FIELD_NUMBER: _ClassVar[int]
     RESOLVE_TIME_FIELD_NUMBER: _ClassVar[int]
     OPEN_REFUND_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     name: str
     case_number: str
     customer_id: str
@@ -141,7 +142,8 @@ class Case(_message.Message):
     previous_case: str
     resolve_time: _timestamp_pb2.Timestamp
     open_refund_count: int
-    def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., customer_id: _Optional[str] = ..., order_id: _Optional[str] = ..., order_line_ids: _Optional[_Iterable[str]] = ..., category: _Optional[_Union[CaseCategory, str]] = ..., subject: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[CasePriority, str]] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., assignee_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_response_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_response_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sla_breached: _Optional[bool] = ..., etag: _Optional[str] = ..., previous_case: _Optional[str] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_refund_count: _Optional[int] = ...) -> None: ...
+    previous_case_number: str
+    def __init__(self, name: _Optional[str] = ..., case_number: _Optional[str] = ..., customer_id: _Optional[str] = ..., order_id: _Optional[str] = ..., order_line_ids: _Optional[_Iterable[str]] = ..., category: _Optional[_Union[CaseCategory, str]] = ..., subject: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[CasePriority, str]] = ..., status: _Optional[_Union[CaseStatus, str]] = ..., assignee_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_response_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_response_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sla_breached: _Optional[bool] = ..., etag: _Optional[str] = ..., previous_case: _Optional[str] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_refund_count: _Optional[int] = ..., previous_case_number: _Optional[str] = ...) -> None: ...
 
 class CaseMessage(_message.Message):
     __slots__ = ("name", "author_id", "author_role", "body", "internal", "create_time")

@@ -23,66 +23,78 @@ _sym_db = _symbol_database.Default()
 
 
 from acme.support.v1 import case_pb2 as acme_dot_support_dot_v1_dot_case__pb2
+from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"acme/support/v1/case_service.proto\x12\x0f\x61\x63me.support.v1\x1a\x1a\x61\x63me/support/v1/case.proto\x1a google/protobuf/field_mask.proto\"L\n\x11\x43reateCaseRequest\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"9\n\x12\x43reateCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"G\n\x0eGetCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\'\n\x04view\x18\x02 \x01(\x0e\x32\x19.acme.support.v1.CaseView\"\x92\x01\n\x0fGetCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\x12.\n\x08messages\x18\x02 \x03(\x0b\x32\x1c.acme.support.v1.CaseMessage\x12*\n\x06\x65vents\x18\x03 \x03(\x0b\x32\x1a.acme.support.v1.CaseEvent\"\x98\x03\n\x10ListCasesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12-\n\x08statuses\x18\x03 \x03(\x0e\x32\x1b.acme.support.v1.CaseStatus\x12\x31\n\npriorities\x18\x04 \x03(\x0e\x32\x1d.acme.support.v1.CasePriority\x12\x31\n\ncategories\x18\x05 \x03(\x0e\x32\x1d.acme.support.v1.CaseCategory\x12\x38\n\x0f\x61ssignee_filter\x18\x06 \x01(\x0e\x32\x1f.acme.support.v1.AssigneeFilter\x12\x13\n\x0b\x61ssignee_id\x18\x07 \x01(\t\x12\x15\n\rbreached_only\x18\x08 \x01(\x08\x12\r\n\x05query\x18\t \x01(\t\x12,\n\x08order_by\x18\n \x01(\x0e\x32\x1a.acme.support.v1.CaseOrder\x12\x13\n\x0b\x63ustomer_id\x18\x0b \x01(\t\x12\x10\n\x08order_id\x18\x0c \x01(\t\"R\n\x11ListCasesResponse\x12$\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x15.acme.support.v1.Case\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"i\n\x11UpdateCaseRequest\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"9\n\x12UpdateCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"[\n\x15\x41\x64\x64\x43\x61seMessageRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x0c\n\x04\x62ody\x18\x02 \x01(\t\x12\x10\n\x08internal\x18\x03 \x01(\x08\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"l\n\x16\x41\x64\x64\x43\x61seMessageResponse\x12-\n\x07message\x18\x01 \x01(\x0b\x32\x1c.acme.support.v1.CaseMessage\x12#\n\x04\x63\x61se\x18\x02 \x01(\x0b\x32\x15.acme.support.v1.Case\"D\n\x11\x41ssignCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x61ssignee_id\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"9\n\x12\x41ssignCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"D\n\x15SetCaseWaitingRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07waiting\x18\x02 \x01(\x08\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"=\n\x16SetCaseWaitingResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"0\n\x12ResolveCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\":\n\x13ResolveCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\".\n\x10\x43loseCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"8\n\x11\x43loseCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"/\n\x11ReopenCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"9\n\x12ReopenCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"N\n\x15ListCaseEventsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"]\n\x16ListCaseEventsResponse\x12*\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x1a.acme.support.v1.CaseEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*N\n\x08\x43\x61seView\x12\x19\n\x15\x43\x41SE_VIEW_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43\x41SE_VIEW_BASIC\x10\x01\x12\x12\n\x0e\x43\x41SE_VIEW_FULL\x10\x02*\x88\x01\n\x0e\x41ssigneeFilter\x12\x1f\n\x1b\x41SSIGNEE_FILTER_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41SSIGNEE_FILTER_MINE\x10\x01\x12\x1e\n\x1a\x41SSIGNEE_FILTER_UNASSIGNED\x10\x02\x12\x1b\n\x17\x41SSIGNEE_FILTER_SOMEONE\x10\x03*i\n\tCaseOrder\x12\x1a\n\x16\x43\x41SE_ORDER_UNSPECIFIED\x10\x00\x12\x15\n\x11\x43\x41SE_ORDER_NEWEST\x10\x01\x12\x15\n\x11\x43\x41SE_ORDER_OLDEST\x10\x02\x12\x12\n\x0e\x43\x41SE_ORDER_DUE\x10\x03\x32\xe2\x07\n\x0b\x43\x61seService\x12U\n\nCreateCase\x12\".acme.support.v1.CreateCaseRequest\x1a#.acme.support.v1.CreateCaseResponse\x12L\n\x07GetCase\x12\x1f.acme.support.v1.GetCaseRequest\x1a .acme.support.v1.GetCaseResponse\x12R\n\tListCases\x12!.acme.support.v1.ListCasesRequest\x1a\".acme.support.v1.ListCasesResponse\x12U\n\nUpdateCase\x12\".acme.support.v1.UpdateCaseRequest\x1a#.acme.support.v1.UpdateCaseResponse\x12\x61\n\x0e\x41\x64\x64\x43\x61seMessage\x12&.acme.support.v1.AddCaseMessageRequest\x1a\'.acme.support.v1.AddCaseMessageResponse\x12U\n\nAssignCase\x12\".acme.support.v1.AssignCaseRequest\x1a#.acme.support.v1.AssignCaseResponse\x12\x61\n\x0eSetCaseWaiting\x12&.acme.support.v1.SetCaseWaitingRequest\x1a\'.acme.support.v1.SetCaseWaitingResponse\x12X\n\x0bResolveCase\x12#.acme.support.v1.ResolveCaseRequest\x1a$.acme.support.v1.ResolveCaseResponse\x12R\n\tCloseCase\x12!.acme.support.v1.CloseCaseRequest\x1a\".acme.support.v1.CloseCaseResponse\x12U\n\nReopenCase\x12\".acme.support.v1.ReopenCaseRequest\x1a#.acme.support.v1.ReopenCaseResponse\x12\x61\n\x0eListCaseEvents\x12&.acme.support.v1.ListCaseEventsRequest\x1a\'.acme.support.v1.ListCaseEventsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"acme/support/v1/case_service.proto\x12\x0f\x61\x63me.support.v1\x1a\x1a\x61\x63me/support/v1/case.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"L\n\x11\x43reateCaseRequest\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"9\n\x12\x43reateCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"G\n\x0eGetCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\'\n\x04view\x18\x02 \x01(\x0e\x32\x19.acme.support.v1.CaseView\"\x92\x01\n\x0fGetCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\x12.\n\x08messages\x18\x02 \x03(\x0b\x32\x1c.acme.support.v1.CaseMessage\x12*\n\x06\x65vents\x18\x03 \x03(\x0b\x32\x1a.acme.support.v1.CaseEvent\"\x98\x03\n\x10ListCasesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12-\n\x08statuses\x18\x03 \x03(\x0e\x32\x1b.acme.support.v1.CaseStatus\x12\x31\n\npriorities\x18\x04 \x03(\x0e\x32\x1d.acme.support.v1.CasePriority\x12\x31\n\ncategories\x18\x05 \x03(\x0e\x32\x1d.acme.support.v1.CaseCategory\x12\x38\n\x0f\x61ssignee_filter\x18\x06 \x01(\x0e\x32\x1f.acme.support.v1.AssigneeFilter\x12\x13\n\x0b\x61ssignee_id\x18\x07 \x01(\t\x12\x15\n\rbreached_only\x18\x08 \x01(\x08\x12\r\n\x05query\x18\t \x01(\t\x12,\n\x08order_by\x18\n \x01(\x0e\x32\x1a.acme.support.v1.CaseOrder\x12\x13\n\x0b\x63ustomer_id\x18\x0b \x01(\t\x12\x10\n\x08order_id\x18\x0c \x01(\t\"R\n\x11ListCasesResponse\x12$\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x15.acme.support.v1.Case\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"i\n\x11UpdateCaseRequest\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"9\n\x12UpdateCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"[\n\x15\x41\x64\x64\x43\x61seMessageRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x0c\n\x04\x62ody\x18\x02 \x01(\t\x12\x10\n\x08internal\x18\x03 \x01(\x08\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"l\n\x16\x41\x64\x64\x43\x61seMessageResponse\x12-\n\x07message\x18\x01 \x01(\x0b\x32\x1c.acme.support.v1.CaseMessage\x12#\n\x04\x63\x61se\x18\x02 \x01(\x0b\x32\x15.acme.support.v1.Case\"D\n\x11\x41ssignCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x61ssignee_id\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"9\n\x12\x41ssignCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"D\n\x15SetCaseWaitingRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07waiting\x18\x02 \x01(\x08\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"=\n\x16SetCaseWaitingResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"0\n\x12ResolveCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\":\n\x13ResolveCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\".\n\x10\x43loseCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"8\n\x11\x43loseCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"/\n\x11ReopenCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"9\n\x12ReopenCaseResponse\x12#\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x15.acme.support.v1.Case\"N\n\x15ListCaseEventsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"]\n\x16ListCaseEventsResponse\x12*\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x1a.acme.support.v1.CaseEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x86\x01\n\x18GetCaseStatisticsRequest\x12\x35\n\x11period_start_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0fperiod_end_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"M\n\x0f\x43\x61seStatusCount\x12+\n\x06status\x18\x01 \x01(\x0e\x32\x1b.acme.support.v1.CaseStatus\x12\r\n\x05\x63ount\x18\x02 \x01(\x03\"\xc7\x03\n\x19GetCaseStatisticsResponse\x12>\n\x14open_cases_by_status\x18\x01 \x03(\x0b\x32 .acme.support.v1.CaseStatusCount\x12\x1b\n\x13\x62reached_open_cases\x18\x02 \x01(\x03\x12\x1a\n\x12\x62reached_in_period\x18\x03 \x01(\x03\x12\x18\n\x10opened_in_period\x18\x04 \x01(\x03\x12\x1a\n\x12resolved_in_period\x18\x05 \x01(\x03\x12\x1a\n\x12\x61nswered_in_period\x18\x06 \x01(\x03\x12\x41\n\x1emedian_first_response_duration\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x35\n\x11period_start_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0fperiod_end_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63ompute_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\" \n\x10WatchCaseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"s\n\x11WatchCaseResponse\x12\x0c\n\x04\x65tag\x18\x01 \x01(\t\x12-\n\x05kinds\x18\x02 \x03(\x0e\x32\x1e.acme.support.v1.CaseEventKind\x12\x10\n\x08internal\x18\x03 \x01(\x08\x12\x0f\n\x07initial\x18\x04 \x01(\x08*N\n\x08\x43\x61seView\x12\x19\n\x15\x43\x41SE_VIEW_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43\x41SE_VIEW_BASIC\x10\x01\x12\x12\n\x0e\x43\x41SE_VIEW_FULL\x10\x02*\x88\x01\n\x0e\x41ssigneeFilter\x12\x1f\n\x1b\x41SSIGNEE_FILTER_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41SSIGNEE_FILTER_MINE\x10\x01\x12\x1e\n\x1a\x41SSIGNEE_FILTER_UNASSIGNED\x10\x02\x12\x1b\n\x17\x41SSIGNEE_FILTER_SOMEONE\x10\x03*i\n\tCaseOrder\x12\x1a\n\x16\x43\x41SE_ORDER_UNSPECIFIED\x10\x00\x12\x15\n\x11\x43\x41SE_ORDER_NEWEST\x10\x01\x12\x15\n\x11\x43\x41SE_ORDER_OLDEST\x10\x02\x12\x12\n\x0e\x43\x41SE_ORDER_DUE\x10\x03\x32\xa4\t\n\x0b\x43\x61seService\x12U\n\nCreateCase\x12\".acme.support.v1.CreateCaseRequest\x1a#.acme.support.v1.CreateCaseResponse\x12L\n\x07GetCase\x12\x1f.acme.support.v1.GetCaseRequest\x1a .acme.support.v1.GetCaseResponse\x12R\n\tListCases\x12!.acme.support.v1.ListCasesRequest\x1a\".acme.support.v1.ListCasesResponse\x12U\n\nUpdateCase\x12\".acme.support.v1.UpdateCaseRequest\x1a#.acme.support.v1.UpdateCaseResponse\x12\x61\n\x0e\x41\x64\x64\x43\x61seMessage\x12&.acme.support.v1.AddCaseMessageRequest\x1a\'.acme.support.v1.AddCaseMessageResponse\x12U\n\nAssignCase\x12\".acme.support.v1.AssignCaseRequest\x1a#.acme.support.v1.AssignCaseResponse\x12\x61\n\x0eSetCaseWaiting\x12&.acme.support.v1.SetCaseWaitingRequest\x1a\'.acme.support.v1.SetCaseWaitingResponse\x12X\n\x0bResolveCase\x12#.acme.support.v1.ResolveCaseRequest\x1a$.acme.support.v1.ResolveCaseResponse\x12R\n\tCloseCase\x12!.acme.support.v1.CloseCaseRequest\x1a\".acme.support.v1.CloseCaseResponse\x12U\n\nReopenCase\x12\".acme.support.v1.ReopenCaseRequest\x1a#.acme.support.v1.ReopenCaseResponse\x12\x61\n\x0eListCaseEvents\x12&.acme.support.v1.ListCaseEventsRequest\x1a\'.acme.support.v1.ListCaseEventsResponse\x12j\n\x11GetCaseStatistics\x12).acme.support.v1.GetCaseStatisticsRequest\x1a*.acme.support.v1.GetCaseStatisticsResponse\x12T\n\tWatchCase\x12!.acme.support.v1.WatchCaseRequest\x1a\".acme.support.v1.WatchCaseResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'acme.support.v1.case_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CASEVIEW']._serialized_start=2101
-  _globals['_CASEVIEW']._serialized_end=2179
-  _globals['_ASSIGNEEFILTER']._serialized_start=2182
-  _globals['_ASSIGNEEFILTER']._serialized_end=2318
-  _globals['_CASEORDER']._serialized_start=2320
-  _globals['_CASEORDER']._serialized_end=2425
-  _globals['_CREATECASEREQUEST']._serialized_start=117
-  _globals['_CREATECASEREQUEST']._serialized_end=193
-  _globals['_CREATECASERESPONSE']._serialized_start=195
-  _globals['_CREATECASERESPONSE']._serialized_end=252
-  _globals['_GETCASEREQUEST']._serialized_start=254
-  _globals['_GETCASEREQUEST']._serialized_end=325
-  _globals['_GETCASERESPONSE']._serialized_start=328
-  _globals['_GETCASERESPONSE']._serialized_end=474
-  _globals['_LISTCASESREQUEST']._serialized_start=477
-  _globals['_LISTCASESREQUEST']._serialized_end=885
-  _globals['_LISTCASESRESPONSE']._serialized_start=887
-  _globals['_LISTCASESRESPONSE']._serialized_end=969
-  _globals['_UPDATECASEREQUEST']._serialized_start=971
-  _globals['_UPDATECASEREQUEST']._serialized_end=1076
-  _globals['_UPDATECASERESPONSE']._serialized_start=1078
-  _globals['_UPDATECASERESPONSE']._serialized_end=1135
-  _globals['_ADDCASEMESSAGEREQUEST']._serialized_start=1137
-  _globals['_ADDCASEMESSAGEREQUEST']._serialized_end=1228
-  _globals['_ADDCASEMESSAGERESPONSE']._serialized_start=1230
-  _globals['_ADDCASEMESSAGERESPONSE']._serialized_end=1338
-  _globals['_ASSIGNCASEREQUEST']._serialized_start=1340
-  _globals['_ASSIGNCASEREQUEST']._serialized_end=1408
-  _globals['_ASSIGNCASERESPONSE']._serialized_start=1410
-  _globals['_ASSIGNCASERESPONSE']._serialized_end=1467
-  _globals['_SETCASEWAITINGREQUEST']._serialized_start=1469
-  _globals['_SETCASEWAITINGREQUEST']._serialized_end=1537
-  _globals['_SETCASEWAITINGRESPONSE']._serialized_start=1539
-  _globals['_SETCASEWAITINGRESPONSE']._serialized_end=1600
-  _globals['_RESOLVECASEREQUEST']._serialized_start=1602
-  _globals['_RESOLVECASEREQUEST']._serialized_end=1650
-  _globals['_RESOLVECASERESPONSE']._serialized_start=1652
-  _globals['_RESOLVECASERESPONSE']._serialized_end=1710
-  _globals['_CLOSECASEREQUEST']._serialized_start=1712
-  _globals['_CLOSECASEREQUEST']._serialized_end=1758
-  _globals['_CLOSECASERESPONSE']._serialized_start=1760
-  _globals['_CLOSECASERESPONSE']._serialized_end=1816
-  _globals['_REOPENCASEREQUEST']._serialized_start=1818
-  _globals['_REOPENCASEREQUEST']._serialized_end=1865
-  _globals['_REOPENCASERESPONSE']._serialized_start=1867
-  _globals['_REOPENCASERESPONSE']._serialized_end=1924
-  _globals['_LISTCASEEVENTSREQUEST']._serialized_start=1926
-  _globals['_LISTCASEEVENTSREQUEST']._serialized_end=2004
-  _globals['_LISTCASEEVENTSRESPONSE']._serialized_start=2006
-  _globals['_LISTCASEEVENTSRESPONSE']._serialized_end=2099
-  _globals['_CASESERVICE']._serialized_start=2428
-  _globals['_CASESERVICE']._serialized_end=3422
+  _globals['_CASEVIEW']._serialized_start=2991
+  _globals['_CASEVIEW']._serialized_end=3069
+  _globals['_ASSIGNEEFILTER']._serialized_start=3072
+  _globals['_ASSIGNEEFILTER']._serialized_end=3208
+  _globals['_CASEORDER']._serialized_start=3210
+  _globals['_CASEORDER']._serialized_end=3315
+  _globals['_CREATECASEREQUEST']._serialized_start=182
+  _globals['_CREATECASEREQUEST']._serialized_end=258
+  _globals['_CREATECASERESPONSE']._serialized_start=260
+  _globals['_CREATECASERESPONSE']._serialized_end=317
+  _globals['_GETCASEREQUEST']._serialized_start=319
+  _globals['_GETCASEREQUEST']._serialized_end=390
+  _globals['_GETCASERESPONSE']._serialized_start=393
+  _globals['_GETCASERESPONSE']._serialized_end=539
+  _globals['_LISTCASESREQUEST']._serialized_start=542
+  _globals['_LISTCASESREQUEST']._serialized_end=950
+  _globals['_LISTCASESRESPONSE']._serialized_start=952
+  _globals['_LISTCASESRESPONSE']._serialized_end=1034
+  _globals['_UPDATECASEREQUEST']._serialized_start=1036
+  _globals['_UPDATECASEREQUEST']._serialized_end=1141
+  _globals['_UPDATECASERESPONSE']._serialized_start=1143
+  _globals['_UPDATECASERESPONSE']._serialized_end=1200
+  _globals['_ADDCASEMESSAGEREQUEST']._serialized_start=1202
+  _globals['_ADDCASEMESSAGEREQUEST']._serialized_end=1293
+  _globals['_ADDCASEMESSAGERESPONSE']._serialized_start=1295
+  _globals['_ADDCASEMESSAGERESPONSE']._serialized_end=1403
+  _globals['_ASSIGNCASEREQUEST']._serialized_start=1405
+  _globals['_ASSIGNCASEREQUEST']._serialized_end=1473
+  _globals['_ASSIGNCASERESPONSE']._serialized_start=1475
+  _globals['_ASSIGNCASERESPONSE']._serialized_end=1532
+  _globals['_SETCASEWAITINGREQUEST']._serialized_start=1534
+  _globals['_SETCASEWAITINGREQUEST']._serialized_end=1602
+  _globals['_SETCASEWAITINGRESPONSE']._serialized_start=1604
+  _globals['_SETCASEWAITINGRESPONSE']._serialized_end=1665
+  _globals['_RESOLVECASEREQUEST']._serialized_start=1667
+  _globals['_RESOLVECASEREQUEST']._serialized_end=1715
+  _globals['_RESOLVECASERESPONSE']._serialized_start=1717
+  _globals['_RESOLVECASERESPONSE']._serialized_end=1775
+  _globals['_CLOSECASEREQUEST']._serialized_start=1777
+  _globals['_CLOSECASEREQUEST']._serialized_end=1823
+  _globals['_CLOSECASERESPONSE']._serialized_start=1825
+  _globals['_CLOSECASERESPONSE']._serialized_end=1881
+  _globals['_REOPENCASEREQUEST']._serialized_start=1883
+  _globals['_REOPENCASEREQUEST']._serialized_end=1930
+  _globals['_REOPENCASERESPONSE']._serialized_start=1932
+  _globals['_REOPENCASERESPONSE']._serialized_end=1989
+  _globals['_LISTCASEEVENTSREQUEST']._serialized_start=1991
+  _globals['_LISTCASEEVENTSREQUEST']._serialized_end=2069
+  _globals['_LISTCASEEVENTSRESPONSE']._serialized_start=2071
+  _globals['_LISTCASEEVENTSRESPONSE']._serialized_end=2164
+  _globals['_GETCASESTATISTICSREQUEST']._serialized_start=2167
+  _globals['_GETCASESTATISTICSREQUEST']._serialized_end=2301
+  _globals['_CASESTATUSCOUNT']._serialized_start=2303
+  _globals['_CASESTATUSCOUNT']._serialized_end=2380
+  _globals['_GETCASESTATISTICSRESPONSE']._serialized_start=2383
+  _globals['_GETCASESTATISTICSRESPONSE']._serialized_end=2838
+  _globals['_WATCHCASEREQUEST']._serialized_start=2840
+  _globals['_WATCHCASEREQUEST']._serialized_end=2872
+  _globals['_WATCHCASERESPONSE']._serialized_start=2874
+  _globals['_WATCHCASERESPONSE']._serialized_end=2989
+  _globals['_CASESERVICE']._serialized_start=3318
+  _globals['_CASESERVICE']._serialized_end=4506
 # @@protoc_insertion_point(module_scope)

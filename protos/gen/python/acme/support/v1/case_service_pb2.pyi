@@ -1,5 +1,9 @@
+import datetime
+
 from acme.support.v1 import case_pb2 as _case_pb2
+from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -233,3 +237,61 @@ class ListCaseEventsResponse(_message.Message):
     events: _containers.RepeatedCompositeFieldContainer[_case_pb2.CaseEvent]
     next_page_token: str
     def __init__(self, events: _Optional[_Iterable[_Union[_case_pb2.CaseEvent, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetCaseStatisticsRequest(_message.Message):
+    __slots__ = ("period_start_time", "period_end_time")
+    PERIOD_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_TIME_FIELD_NUMBER: _ClassVar[int]
+    period_start_time: _timestamp_pb2.Timestamp
+    period_end_time: _timestamp_pb2.Timestamp
+    def __init__(self, period_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., period_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CaseStatusCount(_message.Message):
+    __slots__ = ("status", "count")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    status: _case_pb2.CaseStatus
+    count: int
+    def __init__(self, status: _Optional[_Union[_case_pb2.CaseStatus, str]] = ..., count: _Optional[int] = ...) -> None: ...
+
+class GetCaseStatisticsResponse(_message.Message):
+    __slots__ = ("open_cases_by_status", "breached_open_cases", "breached_in_period", "opened_in_period", "resolved_in_period", "answered_in_period", "median_first_response_duration", "period_start_time", "period_end_time", "compute_time")
+    OPEN_CASES_BY_STATUS_FIELD_NUMBER: _ClassVar[int]
+    BREACHED_OPEN_CASES_FIELD_NUMBER: _ClassVar[int]
+    BREACHED_IN_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    OPENED_IN_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    RESOLVED_IN_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_IN_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    MEDIAN_FIRST_RESPONSE_DURATION_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_TIME_FIELD_NUMBER: _ClassVar[int]
+    COMPUTE_TIME_FIELD_NUMBER: _ClassVar[int]
+    open_cases_by_status: _containers.RepeatedCompositeFieldContainer[CaseStatusCount]
+    breached_open_cases: int
+    breached_in_period: int
+    opened_in_period: int
+    resolved_in_period: int
+    answered_in_period: int
+    median_first_response_duration: _duration_pb2.Duration
+    period_start_time: _timestamp_pb2.Timestamp
+    period_end_time: _timestamp_pb2.Timestamp
+    compute_time: _timestamp_pb2.Timestamp
+    def __init__(self, open_cases_by_status: _Optional[_Iterable[_Union[CaseStatusCount, _Mapping]]] = ..., breached_open_cases: _Optional[int] = ..., breached_in_period: _Optional[int] = ..., opened_in_period: _Optional[int] = ..., resolved_in_period: _Optional[int] = ..., answered_in_period: _Optional[int] = ..., median_first_response_duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., period_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., period_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., compute_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class WatchCaseRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class WatchCaseResponse(_message.Message):
+    __slots__ = ("etag", "kinds", "internal", "initial")
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    KINDS_FIELD_NUMBER: _ClassVar[int]
+    INTERNAL_FIELD_NUMBER: _ClassVar[int]
+    INITIAL_FIELD_NUMBER: _ClassVar[int]
+    etag: str
+    kinds: _containers.RepeatedScalarFieldContainer[_case_pb2.CaseEventKind]
+    internal: bool
+    initial: bool
+    def __init__(self, etag: _Optional[str] = ..., kinds: _Optional[_Iterable[_Union[_case_pb2.CaseEventKind, str]]] = ..., internal: _Optional[bool] = ..., initial: _Optional[bool] = ...) -> None: ...

@@ -94,6 +94,16 @@ class CaseServiceStub:
                 request_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.ListCaseEventsRequest.SerializeToString,
                 response_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.ListCaseEventsResponse.FromString,
                 _registered_method=True)
+        self.GetCaseStatistics = channel.unary_unary(
+                '/acme.support.v1.CaseService/GetCaseStatistics',
+                request_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseStatisticsRequest.SerializeToString,
+                response_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseStatisticsResponse.FromString,
+                _registered_method=True)
+        self.WatchCase = channel.unary_stream(
+                '/acme.support.v1.CaseService/WatchCase',
+                request_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseRequest.SerializeToString,
+                response_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseResponse.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -187,6 +197,27 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCaseStatistics(self, request, context):
+        """Numbers for the leads' dashboard: open cases by status, SLA breaches, first-response time,
+        cases opened and resolved over a period. Leads only: anyone else is PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WatchCase(self, request, context):
+        """Follows one case live: the first message carries the current etag, then one message per
+        committed change (a message, a status, an assignment, a refund event...) with the new etag,
+        the kinds of change and whether it was internal, never the content: read the case again
+        for that. Customers may watch only their own cases (others are NOT_FOUND) and are never told
+        of internal changes (notes, priority). The stream ends with OK when the server shuts down,
+        and with ABORTED (reason WATCH_LAGGING) when the watcher does not keep up; watch again and
+        re-read the case in either case.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -244,6 +275,16 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.ListCaseEvents,
                     request_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.ListCaseEventsRequest.FromString,
                     response_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.ListCaseEventsResponse.SerializeToString,
+            ),
+            'GetCaseStatistics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCaseStatistics,
+                    request_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseStatisticsRequest.FromString,
+                    response_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseStatisticsResponse.SerializeToString,
+            ),
+            'WatchCase': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchCase,
+                    request_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseRequest.FromString,
+                    response_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -548,6 +589,60 @@ class CaseService:
             '/acme.support.v1.CaseService/ListCaseEvents',
             acme_dot_support_dot_v1_dot_case__service__pb2.ListCaseEventsRequest.SerializeToString,
             acme_dot_support_dot_v1_dot_case__service__pb2.ListCaseEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCaseStatistics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/acme.support.v1.CaseService/GetCaseStatistics',
+            acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseStatisticsRequest.SerializeToString,
+            acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseStatisticsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/acme.support.v1.CaseService/WatchCase',
+            acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseRequest.SerializeToString,
+            acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,

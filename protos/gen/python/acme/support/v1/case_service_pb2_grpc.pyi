@@ -71,6 +71,19 @@ class CaseServiceStub:
     """Reopens a resolved case within the reopen window."""
     ListCaseEvents: _grpc.UnaryUnaryMultiCallable[_case_service_pb2.ListCaseEventsRequest, _case_service_pb2.ListCaseEventsResponse]
     """Lists the timeline of a case, oldest first."""
+    GetCaseStatistics: _grpc.UnaryUnaryMultiCallable[_case_service_pb2.GetCaseStatisticsRequest, _case_service_pb2.GetCaseStatisticsResponse]
+    """Numbers for the leads' dashboard: open cases by status, SLA breaches, first-response time,
+    cases opened and resolved over a period. Leads only: anyone else is PERMISSION_DENIED.
+    """
+    WatchCase: _grpc.UnaryStreamMultiCallable[_case_service_pb2.WatchCaseRequest, _case_service_pb2.WatchCaseResponse]
+    """Follows one case live: the first message carries the current etag, then one message per
+    committed change (a message, a status, an assignment, a refund event...) with the new etag,
+    the kinds of change and whether it was internal, never the content: read the case again
+    for that. Customers may watch only their own cases (others are NOT_FOUND) and are never told
+    of internal changes (notes, priority). The stream ends with OK when the server shuts down,
+    and with ABORTED (reason WATCH_LAGGING) when the watcher does not keep up; watch again and
+    re-read the case in either case.
+    """
 
 @_typing.type_check_only
 class CaseServiceAsyncStub(CaseServiceStub):
@@ -115,6 +128,19 @@ class CaseServiceAsyncStub(CaseServiceStub):
     """Reopens a resolved case within the reopen window."""
     ListCaseEvents: _aio.UnaryUnaryMultiCallable[_case_service_pb2.ListCaseEventsRequest, _case_service_pb2.ListCaseEventsResponse]  # type: ignore[assignment]
     """Lists the timeline of a case, oldest first."""
+    GetCaseStatistics: _aio.UnaryUnaryMultiCallable[_case_service_pb2.GetCaseStatisticsRequest, _case_service_pb2.GetCaseStatisticsResponse]  # type: ignore[assignment]
+    """Numbers for the leads' dashboard: open cases by status, SLA breaches, first-response time,
+    cases opened and resolved over a period. Leads only: anyone else is PERMISSION_DENIED.
+    """
+    WatchCase: _aio.UnaryStreamMultiCallable[_case_service_pb2.WatchCaseRequest, _case_service_pb2.WatchCaseResponse]  # type: ignore[assignment]
+    """Follows one case live: the first message carries the current etag, then one message per
+    committed change (a message, a status, an assignment, a refund event...) with the new etag,
+    the kinds of change and whether it was internal, never the content: read the case again
+    for that. Customers may watch only their own cases (others are NOT_FOUND) and are never told
+    of internal changes (notes, priority). The stream ends with OK when the server shuts down,
+    and with ABORTED (reason WATCH_LAGGING) when the watcher does not keep up; watch again and
+    re-read the case in either case.
+    """
 
 class CaseServiceServicer(metaclass=_abc_1.ABCMeta):
     """Support cases: opened by customers about their orders, worked by agents.
@@ -222,5 +248,30 @@ class CaseServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_case_service_pb2.ListCaseEventsResponse, _abc.Awaitable[_case_service_pb2.ListCaseEventsResponse]]:
         """Lists the timeline of a case, oldest first."""
+
+    @_abc_1.abstractmethod
+    def GetCaseStatistics(
+        self,
+        request: _case_service_pb2.GetCaseStatisticsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_case_service_pb2.GetCaseStatisticsResponse, _abc.Awaitable[_case_service_pb2.GetCaseStatisticsResponse]]:
+        """Numbers for the leads' dashboard: open cases by status, SLA breaches, first-response time,
+        cases opened and resolved over a period. Leads only: anyone else is PERMISSION_DENIED.
+        """
+
+    @_abc_1.abstractmethod
+    def WatchCase(
+        self,
+        request: _case_service_pb2.WatchCaseRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_case_service_pb2.WatchCaseResponse], _abc.AsyncIterator[_case_service_pb2.WatchCaseResponse]]:
+        """Follows one case live: the first message carries the current etag, then one message per
+        committed change (a message, a status, an assignment, a refund event...) with the new etag,
+        the kinds of change and whether it was internal, never the content: read the case again
+        for that. Customers may watch only their own cases (others are NOT_FOUND) and are never told
+        of internal changes (notes, priority). The stream ends with OK when the server shuts down,
+        and with ABORTED (reason WATCH_LAGGING) when the watcher does not keep up; watch again and
+        re-read the case in either case.
+        """
 
 def add_CaseServiceServicer_to_server(servicer: CaseServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,0 +1,28 @@
+"""acme.support.v1.RefundEventService: refund_svc's outbox relay tells the cases about refunds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from acme.support.v1 import refund_event_service_pb2, refund_event_service_pb2_grpc
+
+from kit.context import current_identity
+from support_svc.application.refund_events import RefundEventRecorder
+from support_svc.presentation import mappers, validation
+from support_svc.presentation.errors import grpc_errors
+
+
+class RefundEventServicer(refund_event_service_pb2_grpc.RefundEventServiceServicer):
+    def __init__(self, recorder: RefundEventRecorder) -> None:
+        self._recorder = recorder
+
+    @grpc_errors()
+    async def RecordRefundEvent(
+        self, request: refund_event_service_pb2.RecordRefundEventRequest, context: Any
+    ) -> refund_event_service_pb2.RecordRefundEventResponse:
+        actor = mappers.actor_from_identity(current_identity())
+        # Who may call comes first: nobody else learns what a well-formed event looks like.
+        self._recorder.authorize(actor)
+        validation.validate_record_refund_event(request)
+        applied = await self._recorder.record(mappers.record_refund_event_command(request, actor))
+        return refund_event_service_pb2.RecordRefundEventResponse(applied=applied)
