@@ -9,9 +9,10 @@ call.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import signal
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 import grpc
@@ -48,19 +49,6 @@ def _metadata(details: grpc.HandlerCallDetails, key: str) -> str | None:
     return None
 
 
-def _wrap_unary(
-    handler: grpc.RpcMethodHandler,
-    behaviour: Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]],
-) -> grpc.RpcMethodHandler:
-    if handler.unary_unary is None:
-        return handler
-    return grpc.unary_unary_rpc_method_handler(
-        behaviour(handler.unary_unary),
-        request_deserializer=handler.request_deserializer,
-        response_serializer=handler.response_serializer,
-    )
-
-
 def _refusing(handler: grpc.RpcMethodHandler, status: grpc.Status) -> grpc.RpcMethodHandler:
     """A handler of the same kind as `handler` that only aborts with `status`."""
 
@@ -80,8 +68,17 @@ def _refusing(handler: grpc.RpcMethodHandler, status: grpc.Status) -> grpc.RpcMe
     return grpc.stream_stream_rpc_method_handler(refuse, **codecs)
 
 
+def _status_of(context: grpc.aio.ServicerContext) -> str:  # type: ignore[type-arg]
+    code = context.code()
+    return code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"
+
+
 class RequestContextInterceptor(grpc.aio.ServerInterceptor):
-    """Takes the request id from metadata (or makes one), logs one event and counts each call."""
+    """Takes the request id from metadata (or makes one), logs one event and counts each call.
+
+    Streaming calls are logged once, when the stream ends. Health checks log at debug level only:
+    probes every few hundred milliseconds would drown everything else.
+    """
 
     async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
         request_id_var.set(_metadata(details, REQUEST_ID_HEADER) or new_request_id())
@@ -89,30 +86,62 @@ class RequestContextInterceptor(grpc.aio.ServerInterceptor):
         if handler is None:
             return None
         method: str = details.method  # type: ignore[attr-defined]
+        metadata = details.invocation_metadata  # type: ignore[attr-defined]
+        emit = log.debug if method.startswith("/grpc.health.v1.") else log.info
 
-        def behaviour(inner: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-            async def logged(request: Any, context: grpc.aio.ServicerContext) -> Any:  # type: ignore[type-arg]
-                started = time.perf_counter()
-                status = "OK"
+        def record(status: str, started: float) -> None:
+            elapsed = time.perf_counter() - started
+            RPC_REQUESTS.labels(method, status).inc()
+            RPC_LATENCY.labels(method).observe(elapsed)
+            emit("rpc", method=method, status=status, duration_ms=round(elapsed * 1000, 2))
+
+        if handler.unary_unary is not None:
+            inner = handler.unary_unary
+
+            async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:  # type: ignore[type-arg]
+                started, status = time.perf_counter(), "OK"
                 try:
-                    with server_span(method, details.invocation_metadata, **{"rpc.system": "grpc"}):  # type: ignore[attr-defined]
+                    with server_span(method, metadata, **{"rpc.system": "grpc"}):
                         return await inner(request, context)
                 except asyncio.CancelledError:
                     status = "CANCELLED"
                     raise
                 except BaseException:
-                    code = context.code()
-                    status = code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"
+                    status = _status_of(context)
                     raise
                 finally:
-                    elapsed = time.perf_counter() - started
-                    RPC_REQUESTS.labels(method, status).inc()
-                    RPC_LATENCY.labels(method).observe(elapsed)
-                    log.info("rpc", method=method, status=status, duration_ms=round(elapsed * 1000, 2))
+                    record(status, started)
 
-            return logged
+            return grpc.unary_unary_rpc_method_handler(
+                unary,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
 
-        return _wrap_unary(handler, behaviour)
+        if handler.unary_stream is not None and inspect.isasyncgenfunction(handler.unary_stream):
+            inner_stream = handler.unary_stream
+
+            async def stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:  # type: ignore[type-arg]
+                started, status = time.perf_counter(), "OK"
+                try:
+                    with server_span(method, metadata, **{"rpc.system": "grpc"}):
+                        async for item in inner_stream(request, context):
+                            yield item
+                except (asyncio.CancelledError, GeneratorExit):
+                    status = "CANCELLED"
+                    raise
+                except BaseException:
+                    status = _status_of(context)
+                    raise
+                finally:
+                    record(status, started)
+
+            return grpc.unary_stream_rpc_method_handler(
+                stream,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
 
 
 class AuthInterceptor(grpc.aio.ServerInterceptor):

@@ -163,3 +163,32 @@ async def test_streaming_methods_are_refused_without_a_token_too() -> None:
             assert received == [b"cus_9"]
     finally:
         await srv.stop()
+
+
+async def test_streaming_calls_are_counted_when_they_end() -> None:
+    from prometheus_client import REGISTRY
+
+    async def watch(request: bytes, context: object):  # type: ignore[no-untyped-def]
+        for i in range(3):
+            yield bytes([i])
+
+    srv = GrpcServer(port=0, service_names=[], interceptors=[RequestContextInterceptor()], grace_s=1)
+    codec = (lambda b: b, lambda b: b)
+    srv.server.add_generic_rpc_handlers(
+        (
+            grpc.method_handlers_generic_handler(
+                "test.Counted",
+                {"Watch": grpc.unary_stream_rpc_method_handler(watch, codec[0], codec[1])},
+            ),
+        )
+    )
+    labels = {"method": "/test.Counted/Watch", "status": "OK"}
+    before = REGISTRY.get_sample_value("grpc_server_requests_total", labels) or 0.0
+    await srv.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{srv.port}") as channel:
+            received = [item async for item in channel.unary_stream("/test.Counted/Watch")(b"")]
+    finally:
+        await srv.stop()
+    assert received == [b"\x00", b"\x01", b"\x02"]
+    assert REGISTRY.get_sample_value("grpc_server_requests_total", labels) == before + 1
