@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from kit.grpc_server import run_until_signalled
-from kit.logs import configure
+from kit.process import run_service
 from refund_svc.config import Settings
 from refund_svc.server import create_server
 
 
-async def main() -> None:
+def main() -> None:
     settings = Settings()  # type: ignore[call-arg]  # required values come from the environment
-    configure("refund_svc", settings.log_level)
-    server, startup, shutdown = create_server(settings)
-    await run_until_signalled(server, startup, shutdown)
+    run_service(
+        "refund_svc",
+        lambda: create_server(settings),
+        log_level=settings.log_level,
+        otlp_endpoint=settings.otlp_endpoint,
+        metrics_port=settings.metrics_port,
+    )
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("ACME_IDENTITY_SECRET"), min_length=32, repr=False
     )
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "REFUND_LOG_LEVEL"))
+    # Prometheus metrics on their own loopback port; unset: not served.
+    metrics_port: int | None = None
+    # OpenTelemetry: traces go to this OTLP/gRPC endpoint; unset: tracing is off.
+    otlp_endpoint: str | None = None
 
     def rules(self) -> RefundRules:
         return RefundRules(

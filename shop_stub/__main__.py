@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from kit.grpc_server import run_until_signalled
-from kit.logs import configure
+from kit.process import run_service
 from shop_stub.config import Settings
 from shop_stub.server import create_server
 
 
-async def main() -> None:
+def main() -> None:
     settings = Settings()
-    configure("shop_stub", settings.log_level)
-    server, startup, shutdown = create_server(settings)
-    await run_until_signalled(server, startup, shutdown)
+    run_service(
+        "shop_stub",
+        lambda: create_server(settings),
+        log_level=settings.log_level,
+        metrics_port=settings.metrics_port,
+    )
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -14,3 +14,5 @@ class Settings(BaseSettings):
     # Generated customers cus_100000, cus_100001, ... with a few orders each, for benchmarks.
     customers: int = Field(default=0, ge=0)
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "SHOP_LOG_LEVEL"))
+    # Prometheus metrics on their own loopback port; unset: not served.
+    metrics_port: int | None = None

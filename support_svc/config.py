@@ -30,6 +30,8 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("ACME_IDENTITY_SECRET", "identity_secret"), min_length=32
     )
     log_level: str = Field("INFO", validation_alias=AliasChoices("LOG_LEVEL", "log_level"))
+    # OpenTelemetry: traces go to this OTLP/gRPC endpoint; unset: tracing is off.
+    otlp_endpoint: str | None = None
     # SLA targets in hours per priority, e.g. SUPPORT_SLA_FIRST_RESPONSE_HOURS='{"urgent": 0.5}';
     # priorities left out keep their defaults (DESIGN.md §3).
     sla_first_response_hours: dict[str, float] = Field(default_factory=dict)

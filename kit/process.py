@@ -1,0 +1,49 @@
+"""How every gRPC service process runs: logs, tracing, uvloop, a frozen heap, graceful stop.
+
+Each `__main__` builds its settings and its server, then hands them to `run_service`, so that
+all processes behave alike in production (see the README's production layout).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Awaitable, Callable
+
+import uvloop
+
+from kit import logs, tracing
+from kit.grpc_server import GrpcServer, run_until_signalled
+
+Hook = Callable[[], Awaitable[None]] | None
+
+
+def run_service(
+    name: str,
+    build: Callable[[], tuple[GrpcServer, Hook, Hook]],
+    *,
+    log_level: str = "INFO",
+    otlp_endpoint: str | None = None,
+    metrics_port: int | None = None,
+) -> None:
+    logs.configure(name, log_level)
+    tracing.configure(name, otlp_endpoint)
+
+    async def serve() -> None:
+        server, startup, shutdown = build()
+        if metrics_port is not None:
+            server.metrics_port = metrics_port
+
+        async def started() -> None:
+            if startup is not None:
+                await startup()
+            # What is alive now lives as long as the process: move it out of the collector's
+            # sight, so that full collections stay short with thousands of connections open.
+            gc.collect()
+            gc.freeze()
+
+        try:
+            await run_until_signalled(server, started, shutdown)
+        finally:
+            tracing.shutdown()
+
+    uvloop.run(serve())
