@@ -24,7 +24,16 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_PORTS = {"support": 50051, "refund": 50052, "shop": 50053, "bff": 8000}
+DEFAULT_PORTS = {
+    "support": 50051,
+    "refund": 50052,
+    "shop": 50053,
+    "bff": 8000,
+    # Prometheus metrics of the gRPC processes (the BFF serves its own at /metrics).
+    "support_metrics": 9151,
+    "refund_metrics": 9152,
+    "shop_metrics": 9153,
+}
 START_TIMEOUT_S = 60.0
 MAX_RESTARTS = 5
 
@@ -62,12 +71,14 @@ class Layout:
         }
         if name == "shop":
             env["SHOP_PORT"] = str(self.ports["shop"])
+            env["SHOP_METRICS_PORT"] = str(self.ports["shop_metrics"])
         elif name == "support":
             env |= {
                 "SUPPORT_PORT": str(self.ports["support"]),
                 "SUPPORT_DB_PATH": str(self.data_dir / "support.db"),
                 "SUPPORT_SHOP_ADDR": self.addr("shop"),
                 "SUPPORT_REFUND_ADDR": self.addr("refund"),
+                "SUPPORT_METRICS_PORT": str(self.ports["support_metrics"]),
             }
         elif name == "refund":
             env |= {
@@ -75,6 +86,7 @@ class Layout:
                 "REFUND_DB_PATH": str(self.data_dir / "refund.db"),
                 "REFUND_SHOP_ADDR": self.addr("shop"),
                 "REFUND_SUPPORT_ADDR": self.addr("support"),
+                "REFUND_METRICS_PORT": str(self.ports["refund_metrics"]),
             }
         elif name == "bff":
             env |= {

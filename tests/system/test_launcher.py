@@ -138,6 +138,15 @@ def test_the_bff_answers(system: dict[str, object]) -> None:
     assert anonymous.headers["content-type"].startswith("application/problem+json")
 
 
+def test_every_grpc_process_serves_metrics(system: dict[str, object]) -> None:
+    ports = system["ports"]
+    assert isinstance(ports, dict)
+    for process in ("support", "refund", "shop"):
+        text = httpx.get(f"http://127.0.0.1:{ports[process + '_metrics']}/metrics", timeout=5).text
+        # The launcher's own health probes are calls too, so every process has counted some.
+        assert 'grpc_server_requests_total{method="/grpc.health.v1.Health/Check",status="OK"}' in text
+
+
 def test_sigterm_stops_every_process(system: dict[str, object]) -> None:
     proc = system["proc"]
     assert isinstance(proc, subprocess.Popen)
