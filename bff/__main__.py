@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import gc
+import signal
+from types import FrameType
 
 import uvicorn
 from prometheus_client import start_http_server
 
 from bff.config import Settings
 from bff.main import create_app
+from kit import tracing
 from kit.logs import configure
+
+# On SIGTERM uvicorn waits for responses in flight; live-update streams would hold it for up to
+# BFF_EVENTS_MAX_S. After this long they are cut, and the browsers reconnect (to another process).
+SHUTDOWN_GRACE_S = 5
+
+
+def _leave(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def main() -> None:
     settings = Settings()  # type: ignore[call-arg]  # values come from the environment
     configure("bff", settings.log_level)
+    # A SERVER span per request and trace context on every gRPC call, only with a collector to send to.
+    tracing.configure("bff", settings.otlp_endpoint)
     app = create_app(settings)
     if settings.metrics_port is not None:
         # Prometheus scrapes this plain-HTTP port (a thread of prometheus-client's own).
@@ -24,19 +37,26 @@ def main() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        loop="uvloop",
-        http="httptools",
-        # Well above uvicorn's 5 s default: browsers polling every few seconds keep their connection.
-        timeout_keep_alive=75,
-        backlog=4096,
-        access_log=False,  # one JSON event per request comes from the middleware instead
-        server_header=False,
-        log_config=None,
-    )
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again for the handler it found: this
+    # one leaves through `finally`, so that the last spans are sent.
+    signal.signal(signal.SIGTERM, _leave)
+    try:
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            loop="uvloop",
+            http="httptools",
+            # Well above uvicorn's 5 s default: browsers polling every few seconds keep their connection.
+            timeout_keep_alive=75,
+            backlog=4096,
+            access_log=False,  # one JSON event per request comes from the middleware instead
+            server_header=False,
+            log_config=None,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+        )
+    finally:
+        tracing.shutdown()  # sends the spans still batched
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kit.identity import DEFAULT_TTL_S
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_ORIGINS = "http://127.0.0.1:8000,http://localhost:8000,http://127.0.0.1:5173,http://localhost:5173"
 
@@ -43,7 +45,21 @@ class Settings(BaseSettings):
     sign_in_limit_per_address: int = Field(default=20, ge=1)
     sign_in_window_s: int = Field(default=60, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
-    # Prometheus metrics on their own loopback port; unset: not served.
+    # Refund requests each person may send per window; beyond, 429 with Retry-After.
+    refund_create_limit: int = Field(default=10, ge=1)
+    refund_create_window_s: int = Field(default=60, ge=1)
+    # Live case updates (server-sent events): a comment this often keeps proxies from closing an idle
+    # connection; support_svc's stream is re-opened this often, with a new identity token and the
+    # session checked again (so below the token's lifetime); after `events_max_s` the response ends
+    # and the browser's EventSource reconnects.
+    events_keepalive_s: float = Field(default=15.0, gt=0)
+    events_reopen_s: float = Field(default=50.0, gt=0, lt=DEFAULT_TTL_S)
+    events_max_s: float = Field(default=3600.0, gt=0)
+    # GET /readyz: how long each dependency may take to answer.
+    readiness_timeout_s: float = Field(default=1.0, gt=0)
+    # OpenTelemetry: spans go to this OTLP/gRPC collector (e.g. http://127.0.0.1:4317); unset: off.
+    otlp_endpoint: str | None = None
+    # Prometheus metrics also on their own loopback port; unset: only at GET /metrics.
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "BFF_LOG_LEVEL"))
     identity_secret: SecretStr = Field(

@@ -55,8 +55,15 @@ async def _customer_user(user: CurrentUser) -> Account:
     return user
 
 
+async def _lead_user(user: CurrentUser) -> Account:
+    if user.role != Role.LEAD:
+        raise ProblemError(status=403, reason="LEAD_ONLY", detail="Only team leads can see this.")
+    return user
+
+
 StaffUser = Annotated[Account, Depends(_staff_user)]
 CustomerUser = Annotated[Account, Depends(_customer_user)]
+LeadUser = Annotated[Account, Depends(_lead_user)]
 
 _CASE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -69,6 +76,25 @@ async def _case_id(case_id: Annotated[str, Path(alias="caseId", max_length=64)])
 
 
 CaseId = Annotated[str, Depends(_case_id)]
+
+# As refund_svc names refunds and orders; anything else is simply not found.
+_RESOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
+
+
+async def _refund_id(refund_id: Annotated[str, Path(alias="refundId", max_length=128)]) -> str:
+    if not _RESOURCE_ID.match(refund_id):
+        raise ProblemError(status=404, reason="REFUND_NOT_FOUND", detail="We could not find that refund.")
+    return refund_id
+
+
+async def _order_id(order_id: Annotated[str, Path(alias="orderId", max_length=128)]) -> str:
+    if not _RESOURCE_ID.match(order_id):
+        raise ProblemError(status=404, reason="ORDER_NOT_FOUND", detail="We could not find that order.")
+    return order_id
+
+
+RefundId = Annotated[str, Depends(_refund_id)]
+OrderId = Annotated[str, Depends(_order_id)]
 
 _IDEMPOTENCY_NS = uuid.UUID("6f1c8a52-3e0b-4a4e-9d1f-2b8f0c7d5a11")
 

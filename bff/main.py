@@ -13,11 +13,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from bff.accounts import JsonFileUserDirectory, PasswordChecker, UserDirectory
+from bff.clients import refund, shop, support
 from bff.clients.base import RpcCaller, open_channel
+from bff.clients.health import Readiness
 from bff.clients.mappers import CaseMapper
-from bff.clients.refund import RefundClient
-from bff.clients.shop import ShopClient
-from bff.clients.support import SupportClient
 from bff.config import Settings
 from bff.middleware import FrontDoorMiddleware
 from bff.orders import OrderLookup
@@ -30,7 +29,8 @@ from bff.problems import (
     problem_response,
 )
 from bff.ratelimit import RateLimiter
-from bff.routers import agents, cases, health, orders, session
+from bff.refunds import RefundViews
+from bff.routers import agents, cases, dashboard, health, orders, refunds, session
 from bff.sessions import SessionManager
 from bff.state import AppState
 from bff.static import add_frontend_routes
@@ -74,6 +74,10 @@ def create_app(
             retries=settings.rpc_retries,
         )
         prefix = settings.redis_key_prefix
+        support_client = support.SupportClient(channels["support"], caller, CaseMapper(users))
+        order_lookup = OrderLookup(
+            shop.ShopClient(channels["shop"], caller), store, prefix=prefix, ttl_s=settings.order_cache_ttl_s
+        )
         app.state.bff = AppState(
             settings=settings,
             directory=users,
@@ -86,10 +90,18 @@ def create_app(
                 absolute_s=settings.session_absolute_timeout_s,
             ),
             limiter=RateLimiter(store, prefix),
-            support=SupportClient(channels["support"], caller, CaseMapper(users)),
-            refunds=RefundClient(channels["refund"], caller),
-            orders=OrderLookup(
-                ShopClient(channels["shop"], caller), store, prefix=prefix, ttl_s=settings.order_cache_ttl_s
+            support=support_client,
+            refunds=refund.RefundClient(channels["refund"], caller),
+            orders=order_lookup,
+            refund_views=RefundViews(directory=users, support=support_client, orders=order_lookup),
+            readiness=Readiness(
+                {
+                    "support": (channels["support"], support.SERVICE_NAME),
+                    "refund": (channels["refund"], refund.SERVICE_NAME),
+                    "shop": (channels["shop"], shop.SERVICE_NAME),
+                },
+                store,
+                timeout_s=settings.readiness_timeout_s,
             ),
         )
         try:
@@ -108,7 +120,16 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    for router in (session.router, orders.router, cases.router, agents.router, health.router):
+    routers = (
+        session.router,
+        orders.router,
+        cases.router,
+        refunds.router,
+        dashboard.router,
+        agents.router,
+        health.router,
+    )
+    for router in routers:
         app.include_router(router)
     add_frontend_routes(app, settings.static_dir)
     _add_error_handlers(app)

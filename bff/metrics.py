@@ -1,10 +1,12 @@
-"""Prometheus metrics of the HTTP front door. prometheus-client's registry is per process by design,
-so these are module-level like kit's gRPC metrics; they are served on BFF_METRICS_PORT (a separate,
-loopback-only port: the public port never exposes them)."""
+"""Prometheus metrics of the BFF. prometheus-client's registry is per process by design, so these are
+module-level like kit's gRPC metrics. They are served at GET /metrics, and on BFF_METRICS_PORT (a
+loopback-only port of their own) when it is set."""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from typing import Literal
+
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 
 HTTP_REQUESTS = Counter(
     "http_server_requests_total",
@@ -13,12 +15,28 @@ HTTP_REQUESTS = Counter(
 )
 HTTP_LATENCY = Histogram(
     "http_server_request_duration_seconds",
-    "HTTP request latency, by method and route",
-    ["method", "route"],
+    "HTTP request latency, by method, route and status",
+    ["method", "route", "status"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5),
 )
+ORDER_CACHE = Counter(
+    "bff_order_cache_lookups_total",
+    "Order lookups in the cache, by what was looked up (one order, a customer's orders) and result",
+    ["lookup", "result"],
+)
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
 def observe(method: str, route: str, status: int, duration_s: float) -> None:
     HTTP_REQUESTS.labels(method, route, str(status)).inc()
-    HTTP_LATENCY.labels(method, route).observe(duration_s)
+    HTTP_LATENCY.labels(method, route, str(status)).observe(duration_s)
+
+
+def order_cache(lookup: Literal["order", "orders"], hit: bool) -> None:
+    ORDER_CACHE.labels(lookup, "hit" if hit else "miss").inc()
+
+
+def render() -> bytes:
+    """Every metric of this process, in Prometheus' text format."""
+    return generate_latest(REGISTRY)

@@ -1,6 +1,7 @@
 """The front door, as one pure ASGI middleware (BaseHTTPMiddleware costs a task and a copy per request):
 request id, security headers on every response, CSRF and content-type rules for state-changing
-requests, a body size limit, the catch-all for unexpected errors, and one log event per request."""
+requests, a body size limit, the catch-all for unexpected errors, one log event and metrics per
+request, and a SERVER span per request when tracing is on (continuing the browser's traceparent)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from opentelemetry import trace
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bff.metrics import observe
 from bff.problems import ProblemError, internal_error, problem_response
+from kit import tracing
 from kit.context import new_request_id, request_id_var
 from kit.logs import get_logger
 
 log = get_logger("bff.http")
 
+TRACE_HEADERS = ("traceparent", "tracestate")
 CSRF_HEADER = "x-requested-by"
 CSRF_VALUE = "acme-ui"
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -100,11 +104,22 @@ class FrontDoorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
         headers = Headers(scope=scope)
         incoming = headers.get("x-request-id", "")
         request_id = incoming if _SANE_REQUEST_ID.match(incoming) else new_request_id()
         token = request_id_var.set(request_id)
+        method: str = scope["method"]
+        carrier = [(name, value) for name in TRACE_HEADERS if (value := headers.get(name))]
+        try:
+            with tracing.server_span(method, carrier, **{"http.request.method": method}):
+                await self._handle(scope, receive, send, headers, request_id)
+        finally:
+            request_id_var.reset(token)
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: Send, headers: Headers, request_id: str
+    ) -> None:
+        started = time.perf_counter()
         path: str = scope["path"]
         is_api = path == "/api" or path.startswith("/api/")
         extra = [*_COMMON_HEADERS, (b"x-request-id", request_id.encode())]
@@ -150,7 +165,14 @@ class FrontDoorMiddleware:
                 status=status,
                 duration_ms=round(duration_s * 1000, 2),
             )
-            request_id_var.reset(token)
+            if tracing.enabled():
+                span = trace.get_current_span()
+                span.update_name(f"{scope['method']} {route}")
+                span.set_attributes(
+                    {"http.route": route, "http.response.status_code": status, "acme.request_id": request_id}
+                )
+                if status >= 500:
+                    span.set_status(trace.StatusCode.ERROR)
 
 
 def _template(scope: Scope) -> str:

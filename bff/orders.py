@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
-from bff import schemas
+from bff import metrics, schemas
 from bff.store import KeyValueStore, StoreUnavailableError
 from kit.identity import Identity
 
@@ -63,6 +63,7 @@ class OrderLookup:
 
         async def load() -> list[ShopOrder]:
             cached = await self._cached(key)
+            metrics.order_cache("orders", hit=cached is not None)
             if cached is not None:
                 return _MANY.validate_json(cached)
             orders = await self._source.orders_of(who, customer_id)
@@ -78,6 +79,7 @@ class OrderLookup:
 
         async def load() -> ShopOrder | None:
             cached = await self._cached(key)
+            metrics.order_cache("order", hit=cached is not None)
             if cached is not None:
                 return _ONE.validate_json(cached)
             order = await self._source.order(who, order_id)

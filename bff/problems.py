@@ -99,10 +99,30 @@ _DETAIL_BY_REASON: dict[str, str] = {
     "ETAG_MISMATCH": _DETAIL_BY_STATUS[409],
     "REQUEST_ID_REUSED": "This request was already sent with different content.",
     "IDEMPOTENCY_KEY_REUSED": "This request was already sent with different content.",
-    "REFUND_WINDOW_CLOSED": "The time to ask for a refund on this order has passed.",
+    "REFUND_WINDOW_CLOSED": "The time to ask for a refund on this order has passed. "
+    "Send us a message in the case and we will look at it.",
     "NOT_REFUNDABLE": "Those items cannot be refunded any more.",
     "UNAUTHENTICATED": "Please sign in again.",
     "PERMISSION_DENIED": "You are not allowed to do that.",
+    # refund_svc
+    "STAFF_ONLY": "Only the support team can do that.",
+    "LEAD_ONLY": "Only team leads can see this.",
+    "SELF_APPROVAL_FORBIDDEN": "You asked for this refund yourself, so someone else on the team has to "
+    "approve it.",
+    "LEAD_APPROVAL_REQUIRED": "A refund this large needs a team lead's approval.",
+    "NOT_REFUND_OWNER": "Only the customer who receives this refund can cancel it.",
+    "NO_LONGER_REFUNDABLE": "This refund cannot be paid again: some of its items have been refunded by "
+    "another request since its payment failed.",
+    "QUANTITY_NOT_REFUNDABLE": "You asked to refund more items than can still be refunded.",
+    "LINE_NOT_IN_ORDER": "That item is not part of this order.",
+    "NOTE_REQUIRED": "This order is outside the refund window: add a note saying why it is refunded anyway.",
+    "CURRENCY_MISMATCH": "Those amounts are in different currencies and cannot be combined.",
+}
+
+# Reasons both services use, with a sentence that depends on which one said it (ErrorInfo.domain).
+_DETAIL_BY_DOMAIN_AND_REASON: dict[tuple[str, str], str] = {
+    ("refund.acme", "INVALID_STATE_TRANSITION"): "That is not possible in the refund's current status. "
+    "Reload to see where it stands.",
 }
 
 # Proto request field names (after the resource prefix is dropped) whose JSON name is not simply the
@@ -119,6 +139,8 @@ _FIELD_RENAMES: dict[str, str] = {
     "parent": "caseId",
     "request_id": "Idempotency-Key",
     "update_mask": "etag",
+    "order_line_id": "lineId",  # refund lines: {lineId, quantity}
+    "case": "caseId",
 }
 _RESOURCE_PREFIXES = ("case.", "refund.", "message.")
 
@@ -132,13 +154,22 @@ _FIELD_MESSAGES: dict[str, str] = {
     "priority": "Choose a priority.",
     "body": "Enter a message.",
     "assigneeId": "Choose a member of the support team.",
-    "etag": "Reload the case and try again.",
+    "etag": "Reload and try again.",
     "pageSize": "Enter a page size from 1 to 100.",
     "pageToken": "This list has changed. Start again from the first page.",
     "q": "Shorten the search text.",
     "status": "Choose a status.",
     "assignee": "Choose whose cases to show.",
     "lines": "Choose at least one item.",
+    "lines.lineId": "Choose an item of this order.",
+    "lines.quantity": "Choose how many to refund: at least 1, and no more than can still be refunded.",
+    "reason": "Give a reason.",
+    "method": "Choose how the money goes back.",
+    "note": "Add a note (at most 2,000 characters).",
+    "comment": "Shorten the comment to 2,000 characters at most.",
+    "caseId": "Choose one of the cases.",
+    "from": "Enter a start time.",
+    "to": "Enter an end time after the start.",
     "Idempotency-Key": "Send this request again.",
 }
 
@@ -175,9 +206,34 @@ def field_message(field_name: str) -> str:
     return message
 
 
+# The resource a request names by its path ("cases/{id}"), per service: a path id the service finds
+# malformed names nothing, so it is not found (like the BFF's own path checks say), not a 400 about a
+# field the browser never typed.
+_PATH_NAME_FIELDS = frozenset({"name", "parent"})
+_NOT_FOUND_BY_DOMAIN = {"support.acme": "CASE_NOT_FOUND", "refund.acme": "REFUND_NOT_FOUND"}
+
+
+def _names_nothing(error: RichError) -> bool:
+    return (
+        error.code == grpc.StatusCode.INVALID_ARGUMENT
+        and bool(error.field_violations)
+        and all(v.field in _PATH_NAME_FIELDS for v in error.field_violations)
+    )
+
+
 def from_rich_error(error: RichError) -> ProblemError:
+    if _names_nothing(error):
+        reason = _NOT_FOUND_BY_DOMAIN.get(error.domain, "NOT_FOUND")
+        return ProblemError(
+            status=404, reason=reason, detail=_DETAIL_BY_REASON.get(reason, _DETAIL_BY_STATUS[404])
+        )
     status = _HTTP_STATUS.get(error.code, 500)
-    detail = _DETAIL_BY_REASON.get(error.reason) or _DETAIL_BY_STATUS.get(status) or _DETAIL_BY_STATUS[500]
+    detail = (
+        _DETAIL_BY_DOMAIN_AND_REASON.get((error.domain, error.reason))
+        or _DETAIL_BY_REASON.get(error.reason)
+        or _DETAIL_BY_STATUS.get(status)
+        or _DETAIL_BY_STATUS[500]
+    )
     # 5xx: the reason of a failing internal component means nothing to the browser.
     reason = error.reason if error.reason and status < 500 else _default_reason(error.code)
     errors: list[FieldProblem] = []
@@ -227,7 +283,7 @@ def _validation_message(error: Mapping[str, Any], field_name: str) -> str:
         return "Use true or false."
     if kind in ("string_type", "list_type", "model_type", "dict_type", "model_attributes_type"):
         return "This value has the wrong type."
-    return field_message(field_name) if field_name in _FIELD_MESSAGES else "Check this value."
+    return field_message(field_name)
 
 
 def from_validation_errors(errors: Iterable[Mapping[str, Any]]) -> ProblemError:

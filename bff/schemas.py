@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 Role = Literal["customer", "agent", "lead"]
@@ -40,6 +40,18 @@ TimelineKind = Literal[
 RefundStatus = Literal[
     "pending_approval", "approved", "rejected", "cancelled", "processing", "refunded", "failed"
 ]
+RefundReason = Literal[
+    "damaged", "wrong_item", "missing_item", "not_delivered", "not_as_described", "changed_mind", "other"
+]
+RefundMethod = Literal["original_payment", "store_credit"]
+RequiredApproval = Literal["auto", "agent", "lead"]
+ApprovalPolicy = Literal["auto_approve", "agent_approval", "lead_approval"]
+DecisionOutcome = Literal["approved", "rejected"]
+ReadinessCheck = Literal["ok", "failed"]
+
+# The services' integers are 32-bit: anything outside is refused here rather than crash the encoder.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+PageSize = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]
 
 
 class ApiModel(BaseModel):
@@ -59,6 +71,15 @@ class RequestModel(BaseModel):
     """Requests: camelCase in only, so that one field has one spelling."""
 
     model_config = ConfigDict(alias_generator=to_camel, validate_by_alias=True, validate_by_name=False)
+
+    @field_validator("*")
+    @classmethod
+    def _encodable(cls, value: Any) -> Any:
+        """JSON may carry lone surrogates ("\\ud800"), which no UTF-8 encoder (protobuf's) accepts."""
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                text.encode()  # UnicodeEncodeError is a ValueError: a 400 naming the field
+        return value
 
 
 # --- session -----------------------------------------------------------------------------------
@@ -161,12 +182,76 @@ class TimelineEntry(ApiModel):
     internal: bool
 
 
+# --- refunds -----------------------------------------------------------------------------------
+
+
+class RefundLine(ApiModel):
+    line_id: str
+    product_title: str | None
+    quantity: int
+    amount: Money
+
+
+class RefundDecision(ApiModel):
+    outcome: DecisionOutcome
+    by: Actor | None = Field(description="null when the policy approved it")
+    policy: ApprovalPolicy
+    comment: str | None
+    decided_at: datetime
+
+
 class Refund(ApiModel):
     id: str
     number: str
+    case_id: str
+    case_number: str | None
+    order_id: str
     status: RefundStatus
+    lines: list[RefundLine]
     total: Money
+    reason: RefundReason
+    method: RefundMethod
+    requested_by: Actor
     created_at: datetime
+    updated_at: datetime
+    etag: str
+    required_approval: RequiredApproval
+    outside_refund_window: bool
+    note: str | None
+    decision: RefundDecision | None
+    failure_reason: str | None = Field(
+        description="Why the last payout failed; staff only (null for customers)"
+    )
+    can_cancel: bool = Field(description="What the signed-in user may do now")
+    can_approve: bool
+    can_reject: bool
+    can_retry: bool
+
+
+class RefundResponse(ApiModel):
+    refund: Refund
+
+
+class RefundListResponse(ApiModel):
+    refunds: list[Refund]
+    next_page_token: str | None
+
+
+class RefundableLine(ApiModel):
+    line_id: str
+    product_title: str
+    quantity_bought: int
+    quantity_refundable: int
+    amount_paid: Money
+    amount_refundable: Money
+
+
+class RefundQuote(ApiModel):
+    order_id: str
+    currency: str
+    window_open: bool
+    window_ends_at: datetime | None
+    lines: list[RefundableLine]
 
 
 class CaseResponse(ApiModel):
@@ -195,8 +280,65 @@ class AgentsResponse(ApiModel):
     agents: list[Person]
 
 
+class CaseChangedEvent(ApiModel):
+    """The data of a `case-changed` server-sent event (GET /api/cases/{caseId}/events)."""
+
+    etag: str = Field(description="The case's etag after the change")
+    kind: str = Field(
+        description='What changed, as a timeline kind ("message_added", "status_changed", ...), or "resync" '
+        "when changes happened while the page was not listening"
+    )
+    kinds: list[str] = Field(description="Every kind of this change (an agent's first reply: two)")
+
+
 class HealthResponse(ApiModel):
     status: Literal["ok"]
+
+
+class ReadinessChecks(ApiModel):
+    support: ReadinessCheck
+    refund: ReadinessCheck
+    shop: ReadinessCheck
+    redis: ReadinessCheck
+
+
+class ReadyResponse(ApiModel):
+    status: Literal["ready"]
+    checks: ReadinessChecks
+
+
+# --- the leads' dashboard ------------------------------------------------------------------------
+
+
+class StatusCount(ApiModel):
+    status: CaseStatus
+    count: int
+
+
+class CaseStatistics(ApiModel):
+    """The support half of the dashboard."""
+
+    open_by_status: list[StatusCount]
+    breached_open: int
+    breached_in_period: int
+    median_first_response_seconds: float | None
+    cases_opened: int
+    cases_resolved: int
+
+
+class RefundStatistics(ApiModel):
+    """Waiting for approval now, and paid back in the period; money: one entry per currency."""
+
+    pending_count: int
+    pending: list[Money]
+    refunded_count: int
+    refunded: list[Money]
+
+
+class Dashboard(CaseStatistics):
+    from_: datetime = Field(alias="from")
+    to: datetime
+    refunds: RefundStatistics
 
 
 # Request bodies check types and allowed values only; the services own the business rules (lengths,
@@ -230,6 +372,37 @@ class StatusRequest(RequestModel):
     etag: str = Field(max_length=200)
 
 
+class RefundLineRequest(RequestModel):
+    line_id: str = Field(max_length=200)
+    quantity: int = Field(ge=1, le=100_000)
+
+
+class CreateRefundRequest(RequestModel):
+    lines: list[RefundLineRequest] = Field(max_length=100)
+    reason: RefundReason
+    method: RefundMethod = "original_payment"
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class CancelRefundRequest(RequestModel):
+    etag: str = Field(max_length=200)
+
+
+class ApproveRefundRequest(RequestModel):
+    etag: str = Field(max_length=200)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class RejectRefundRequest(RequestModel):
+    etag: str = Field(max_length=200)
+    reason: str = Field(max_length=2000)
+
+
+class RetryRefundRequest(RequestModel):
+    etag: str = Field(max_length=200)
+    method: RefundMethod | None = None
+
+
 class CaseQuery(BaseModel):
     """GET /api/cases query parameters (already camelCase on the wire)."""
 
@@ -241,7 +414,34 @@ class CaseQuery(BaseModel):
     q: str | None = Field(default=None, max_length=500)
     sort: Sort = "newest"
     page_token: str | None = Field(default=None, alias="pageToken", max_length=2000)
-    page_size: int = Field(default=0, alias="pageSize")
+    page_size: PageSize = Field(default=0, alias="pageSize")
+
+
+class RefundQuery(BaseModel):
+    """GET /api/refunds query parameters."""
+
+    status: list[RefundStatus] = Field(default_factory=list)
+    case_id: str | None = Field(default=None, alias="caseId", max_length=64)
+    page_token: str | None = Field(default=None, alias="pageToken", max_length=2000)
+    page_size: PageSize = Field(default=0, alias="pageSize")
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """A time without an offset is UTC; one so close to year 1 or 9999 that UTC leaves the calendar is
+    refused (a ValueError: a 400 naming the parameter)."""
+    if value is None:
+        return None
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("out of range") from exc
+
+
+class DashboardQuery(BaseModel):
+    """GET /api/dashboard query parameters (ISO times; default: the last 30 days)."""
+
+    from_: Annotated[datetime | None, AfterValidator(_utc)] = Field(default=None, alias="from")
+    to: Annotated[datetime | None, AfterValidator(_utc)] = None
 
 
 # --- problems ----------------------------------------------------------------------------------
@@ -265,3 +465,11 @@ class Problem(BaseModel):
     errors: list[FieldProblem] | None = Field(
         default=None, description="Present on 400s with field problems; fields are camelCase."
     )
+
+
+class NotReadyProblem(Problem):
+    """GET /readyz's 503: a problem that also says which dependencies are ready."""
+
+    model_config = ConfigDict(title="NotReadyProblem")
+
+    checks: ReadinessChecks

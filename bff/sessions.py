@@ -67,7 +67,9 @@ class SessionManager:
         await self._save(session)
         return session
 
-    async def get(self, session_id: str) -> Session | None:
+    async def get(self, session_id: str, *, touch: bool = True) -> Session | None:
+        """The live session, its idle timer refreshed; `touch=False` only looks (a page left open
+        with live updates must not keep its session alive forever)."""
         if not session_id or len(session_id) > 128:
             return None
         raw = await self._store.get(self._key(session_id))
@@ -79,7 +81,7 @@ class SessionManager:
         if now - session.last_seen_at >= self._idle_s or now - session.created_at >= self._absolute_s:
             await self._store.delete(self._key(session_id))
             return None
-        if now - session.last_seen_at >= self._touch_every_s:
+        if touch and now - session.last_seen_at >= self._touch_every_s:
             session = Session(session.id, session.user_id, session.created_at, now)
             await self._save(session)
         return session

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bff.accounts import PasswordChecker, UserDirectory
+from bff.clients.health import Readiness
 from bff.clients.refund import RefundClient
 from bff.clients.support import SupportClient
 from bff.config import Settings
+from bff.live import Timing
 from bff.orders import OrderLookup
 from bff.ratelimit import Limit, RateLimiter
+from bff.refunds import RefundViews
 from bff.sessions import SessionManager
 from bff.store import KeyValueStore
 
@@ -25,6 +28,8 @@ class AppState:
     support: SupportClient
     refunds: RefundClient
     orders: OrderLookup
+    refund_views: RefundViews
+    readiness: Readiness
 
     @property
     def sign_in_per_account(self) -> Limit:
@@ -35,3 +40,13 @@ class AppState:
     def sign_in_per_address(self) -> Limit:
         s = self.settings
         return Limit("signin-address", s.sign_in_limit_per_address, s.sign_in_window_s)
+
+    @property
+    def refund_creates(self) -> Limit:
+        s = self.settings
+        return Limit("refund-create", s.refund_create_limit, s.refund_create_window_s)
+
+    @property
+    def live_timing(self) -> Timing:
+        s = self.settings
+        return Timing(keepalive_s=s.events_keepalive_s, reopen_s=s.events_reopen_s, max_s=s.events_max_s)

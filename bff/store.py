@@ -9,13 +9,17 @@ from __future__ import annotations
 import abc
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from opentelemetry.trace import SpanKind
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+
+from kit import tracing
 
 Clock = Callable[[], float]
 
@@ -56,6 +60,10 @@ class KeyValueStore(abc.ABC):
     async def ttl(self, key: str) -> float | None:
         """Seconds until the key expires; None when it does not exist."""
 
+    async def ping(self) -> None:
+        """Raises StoreUnavailableError when the store cannot be reached (readiness)."""
+        return None
+
     async def close(self) -> None:
         return None
 
@@ -90,78 +98,68 @@ class RedisStore(KeyValueStore):
         self._clock = clock
         self._down_until = 0.0
 
-    def _check(self) -> None:
+    @contextmanager
+    def _command(self, name: str) -> Iterator[None]:
+        """Around one Redis command: fails fast while cooling down, maps errors, and is a span when
+        tracing is on (named by the command only: keys hold ids and session hashes)."""
         if self._clock() < self._down_until:
             raise StoreUnavailableError("redis recently failed")
-
-    def _failed(self, exc: RedisError) -> StoreUnavailableError:
-        self._down_until = self._clock() + self._cooldown_s
-        return StoreUnavailableError(type(exc).__name__)
+        with tracing.span(
+            f"redis {name}", kind=SpanKind.CLIENT, **{"db.system": "redis", "db.operation.name": name}
+        ):
+            try:
+                yield
+            except RedisError as exc:
+                self._down_until = self._clock() + self._cooldown_s
+                raise StoreUnavailableError(type(exc).__name__) from exc
 
     async def get(self, key: str) -> bytes | None:
-        self._check()
-        try:
+        with self._command("GET"):
             value = await self._redis.get(key)
-        except RedisError as exc:
-            raise self._failed(exc) from exc
         return value if value is None or isinstance(value, bytes) else str(value).encode()
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:
             return []
-        self._check()
-        try:
+        with self._command("MGET"):
             values = await self._redis.mget(list(keys))
-        except RedisError as exc:
-            raise self._failed(exc) from exc
         return [v if v is None or isinstance(v, bytes) else str(v).encode() for v in values]
 
     async def set(self, key: str, value: bytes, ttl_s: float) -> None:
-        self._check()
-        try:
+        with self._command("SET"):
             await self._redis.set(key, value, px=max(1, math.ceil(ttl_s * 1000)))
-        except RedisError as exc:
-            raise self._failed(exc) from exc
 
     async def set_many(self, items: Sequence[tuple[str, bytes]], ttl_s: float) -> None:
         if not items:
             return
-        self._check()
-        try:
+        with self._command("SET"):
             async with self._redis.pipeline(transaction=False) as pipe:
                 for key, value in items:
                     pipe.set(key, value, px=max(1, math.ceil(ttl_s * 1000)))
                 await pipe.execute()
-        except RedisError as exc:
-            raise self._failed(exc) from exc
 
     async def delete(self, key: str) -> None:
-        self._check()
-        try:
+        with self._command("DEL"):
             await self._redis.delete(key)
-        except RedisError as exc:
-            raise self._failed(exc) from exc
 
     async def hit(self, key: str, window_s: float) -> Hits:
-        self._check()
-        try:
+        with self._command("INCR"):
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.incr(key)
                 # NX: only the first hit of a window sets the expiry (Redis >= 7).
                 pipe.pexpire(key, max(1, math.ceil(window_s * 1000)), nx=True)
                 pipe.pttl(key)
                 count, _, pttl = await pipe.execute()
-        except RedisError as exc:
-            raise self._failed(exc) from exc
         return Hits(count=int(count), reset_in_s=max(0, int(pttl)) / 1000)
 
     async def ttl(self, key: str) -> float | None:
-        self._check()
-        try:
+        with self._command("PTTL"):
             pttl = int(await self._redis.pttl(key))
-        except RedisError as exc:
-            raise self._failed(exc) from exc
         return None if pttl == -2 else (math.inf if pttl == -1 else pttl / 1000)
+
+    async def ping(self) -> None:
+        with self._command("PING"):
+            await self._redis.ping()
 
     async def close(self) -> None:
         await self._redis.aclose()

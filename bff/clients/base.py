@@ -1,5 +1,6 @@
 """How every call goes out: a deadline, the caller's identity token (minted per call), the request id,
-and retries on UNAVAILABLE only (the call never reached a server) with a short backoff."""
+the trace context (a CLIENT span per call when tracing is on), and retries on UNAVAILABLE only (the
+call never reached a server) with a short backoff."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
+from opentelemetry.trace import SpanKind
 
+from kit import tracing
 from kit.context import REQUEST_ID_HEADER, request_id_var
 from kit.identity import Identity, bearer_metadata
 
@@ -34,6 +37,13 @@ class RpcCaller:
         self._retries = retries
         self._backoff_s = backoff_s
 
+    def _metadata(self, identity: Identity) -> tuple[tuple[str, str], ...]:
+        return (
+            *bearer_metadata(self._secret, identity),
+            (REQUEST_ID_HEADER, request_id_var.get()),
+            *tracing.inject_metadata(),
+        )
+
     async def call(
         self,
         method: Callable[..., Awaitable[Resp]],
@@ -44,7 +54,23 @@ class RpcCaller:
     ) -> Resp:
         """`idempotent`: reads, and creates that carry a request_id (the same one on every attempt).
         Other writes are not retried: a lost answer must not turn into a second change."""
-        metadata = (*bearer_metadata(self._secret, identity), (REQUEST_ID_HEADER, request_id_var.get()))
+        with tracing.span(_rpc_name(request), kind=SpanKind.CLIENT, **{"rpc.system": "grpc"}):
+            return await self._attempts(method, request, self._metadata(identity), idempotent=idempotent)
+
+    def stream(self, method: Callable[..., Any], request: Any, identity: Identity) -> Any:
+        """Opens a server-streaming call (a grpc.aio UnaryStreamCall: iterate it, cancel it). No deadline:
+        the caller ends it. The identity token is minted now and only checked when the call starts, so
+        a long stream is re-opened by its owner before the token would have expired (see bff.live)."""
+        return method(request, metadata=self._metadata(identity))
+
+    async def _attempts(
+        self,
+        method: Callable[..., Awaitable[Resp]],
+        request: Any,
+        metadata: tuple[tuple[str, str], ...],
+        *,
+        idempotent: bool,
+    ) -> Resp:
         give_up_at = time.monotonic() + self._deadline_s
         attempt = 0
         while True:
@@ -63,3 +89,10 @@ class RpcCaller:
                     raise
                 attempt += 1
                 await asyncio.sleep(pause)
+
+
+def _rpc_name(request: Any) -> str:
+    """ "acme.support.v1.GetCaseRequest" -> "acme.support.v1.GetCase", the span's name."""
+    descriptor = getattr(request, "DESCRIPTOR", None)
+    full_name = str(getattr(descriptor, "full_name", type(request).__name__))
+    return full_name.removesuffix("Request")

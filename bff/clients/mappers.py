@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from acme.refund.v1 import refund_pb2
+from acme.refund.v1 import refund_pb2, refund_service_pb2
 from acme.shop.v1 import order_pb2
 from acme.support.v1 import case_pb2, case_service_pb2
 from google.protobuf import timestamp_pb2
 
 from bff import schemas
 from bff.accounts import UserDirectory
+from bff.records import CaseChange, DecisionRecord, RefundLineRecord, RefundRecord
 
 # --- enums: explicit tables, so that a renamed value fails loudly here and nowhere else ------------
 
@@ -64,10 +65,39 @@ _REFUND_STATUSES: dict[int, schemas.RefundStatus] = {
     refund_pb2.REFUND_STATUS_REFUNDED: "refunded",
     refund_pb2.REFUND_STATUS_FAILED: "failed",
 }
+_REFUND_REASONS: dict[schemas.RefundReason, refund_pb2.RefundReason] = {
+    "damaged": refund_pb2.REFUND_REASON_DAMAGED,
+    "wrong_item": refund_pb2.REFUND_REASON_WRONG_ITEM,
+    "missing_item": refund_pb2.REFUND_REASON_MISSING_ITEM,
+    "not_delivered": refund_pb2.REFUND_REASON_NOT_DELIVERED,
+    "not_as_described": refund_pb2.REFUND_REASON_NOT_AS_DESCRIBED,
+    "changed_mind": refund_pb2.REFUND_REASON_CHANGED_MIND,
+    "other": refund_pb2.REFUND_REASON_OTHER,
+}
+_REFUND_METHODS: dict[schemas.RefundMethod, refund_pb2.RefundMethod] = {
+    "original_payment": refund_pb2.REFUND_METHOD_ORIGINAL_PAYMENT,
+    "store_credit": refund_pb2.REFUND_METHOD_STORE_CREDIT,
+}
+_REQUIRED_APPROVALS: dict[int, schemas.RequiredApproval] = {
+    refund_pb2.APPROVAL_POLICY_AUTO_APPROVE: "auto",
+    refund_pb2.APPROVAL_POLICY_AGENT_APPROVAL: "agent",
+    refund_pb2.APPROVAL_POLICY_LEAD_APPROVAL: "lead",
+}
+_DECISION_POLICIES: dict[int, schemas.ApprovalPolicy] = {
+    refund_pb2.APPROVAL_POLICY_AUTO_APPROVE: "auto_approve",
+    refund_pb2.APPROVAL_POLICY_AGENT_APPROVAL: "agent_approval",
+    refund_pb2.APPROVAL_POLICY_LEAD_APPROVAL: "lead_approval",
+}
 # Unset (0) or unknown values (from a newer service) fall back instead of failing the whole page.
 _CATEGORY_NAMES: dict[int, schemas.Category] = {v: k for k, v in _CATEGORIES.items()}
 _PRIORITY_NAMES: dict[int, schemas.Priority] = {v: k for k, v in _PRIORITIES.items()}
 _STATUS_NAMES: dict[int, schemas.CaseStatus] = {v: k for k, v in _STATUSES.items()}
+_REFUND_STATUS_CODES: dict[schemas.RefundStatus, refund_pb2.RefundStatus] = {
+    v: k  # type: ignore[misc]
+    for k, v in _REFUND_STATUSES.items()
+}
+_REFUND_REASON_NAMES: dict[int, schemas.RefundReason] = {v: k for k, v in _REFUND_REASONS.items()}
+_REFUND_METHOD_NAMES: dict[int, schemas.RefundMethod] = {v: k for k, v in _REFUND_METHODS.items()}
 
 
 def category_to_proto(value: schemas.Category) -> case_pb2.CaseCategory:
@@ -149,14 +179,114 @@ def order_from_proto(order: order_pb2.Order) -> schemas.Order:
 # --- refunds -----------------------------------------------------------------------------------
 
 
-def refund_from_proto(refund: refund_pb2.Refund) -> schemas.Refund:
-    return schemas.Refund(
+def _money(money: refund_pb2.Money) -> schemas.Money:
+    return schemas.Money(amount_minor=money.amount_minor, currency=money.currency_code)
+
+
+def refund_record(refund: refund_pb2.Refund) -> RefundRecord:
+    decision = None
+    if refund.HasField("decision"):
+        d = refund.decision
+        decision = DecisionRecord(
+            outcome="rejected" if d.outcome == refund_pb2.REFUND_STATUS_REJECTED else "approved",
+            decided_by=d.decided_by,
+            policy=_DECISION_POLICIES.get(d.policy, "agent_approval"),
+            comment=d.comment,
+            decided_at=_time(d.decide_time),
+        )
+    return RefundRecord(
         id=_id(refund.name),
         number=refund.refund_number,
+        case_id=_id(refund.case),
+        order_id=refund.order_id,
+        customer_id=refund.customer_id,
         status=_REFUND_STATUSES.get(refund.status, "pending_approval"),
-        total=schemas.Money(amount_minor=refund.total.amount_minor, currency=refund.total.currency_code),
+        lines=tuple(
+            RefundLineRecord(line_id=line.order_line_id, quantity=line.quantity, amount=_money(line.amount))
+            for line in refund.lines
+        ),
+        total=_money(refund.total),
+        reason=_REFUND_REASON_NAMES.get(refund.reason, "other"),
+        method=_REFUND_METHOD_NAMES.get(refund.method, "original_payment"),
+        requested_by=refund.requested_by,
         created_at=_time(refund.create_time),
+        updated_at=_time(refund.update_time),
+        etag=refund.etag,
+        # Unknown: the strictest reading, so that nobody is offered an approval the service refuses.
+        required_approval=_REQUIRED_APPROVALS.get(refund.required_approval, "lead"),
+        outside_refund_window=refund.outside_refund_window,
+        note=refund.note,
+        decision=decision,
+        failure_reason=refund.failure_reason,
     )
+
+
+def create_refund_request(
+    case_id: str, order_id: str, body: schemas.CreateRefundRequest, request_id: str
+) -> refund_service_pb2.CreateRefundRequest:
+    return refund_service_pb2.CreateRefundRequest(
+        refund=refund_pb2.Refund(
+            case=case_name(case_id),
+            order_id=order_id,
+            lines=[
+                refund_pb2.RefundLine(order_line_id=ln.line_id, quantity=ln.quantity) for ln in body.lines
+            ],
+            reason=_REFUND_REASONS[body.reason],
+            method=_REFUND_METHODS[body.method],
+            note=body.note or "",
+        ),
+        request_id=request_id,
+    )
+
+
+def list_refunds_request(query: schemas.RefundQuery) -> refund_service_pb2.ListRefundsRequest:
+    return refund_service_pb2.ListRefundsRequest(
+        page_size=query.page_size,
+        page_token=query.page_token or "",
+        case=case_name(query.case_id) if query.case_id else "",
+        statuses=[_REFUND_STATUS_CODES[s] for s in query.status],
+    )
+
+
+def refund_method_to_proto(method: schemas.RefundMethod | None) -> refund_pb2.RefundMethod:
+    return refund_pb2.REFUND_METHOD_UNSPECIFIED if method is None else _REFUND_METHODS[method]
+
+
+def quote_from_proto(order_id: str, quote: refund_service_pb2.QuoteRefundResponse) -> schemas.RefundQuote:
+    return schemas.RefundQuote(
+        order_id=order_id,
+        currency=quote.currency_code,
+        window_open=quote.refund_window_open,
+        window_ends_at=_optional_time(quote, "refund_window_end_time"),
+        lines=[
+            schemas.RefundableLine(
+                line_id=line.order_line_id,
+                product_title=line.product_title,
+                quantity_bought=line.quantity_bought,
+                quantity_refundable=line.quantity_refundable,
+                amount_paid=_money(line.amount_paid),
+                amount_refundable=_money(line.amount_refundable),
+            )
+            for line in quote.lines
+        ],
+    )
+
+
+def refund_statistics_from_proto(
+    stats: refund_service_pb2.GetRefundStatisticsResponse,
+) -> schemas.RefundStatistics:
+    return schemas.RefundStatistics(
+        pending_count=stats.pending_count,
+        pending=[_money(m) for m in stats.pending_amounts],
+        refunded_count=stats.refunded_count,
+        refunded=[_money(m) for m in stats.refunded_amounts],
+    )
+
+
+def timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -180,9 +310,7 @@ class CaseMapper:
         account = self._directory.by_id(person_id)
         return schemas.Person(id=person_id, name=account.name if account else _ROLE_NAMES["agent"])
 
-    def case(self, case: case_pb2.Case, previous_case_number: str | None = None) -> schemas.Case:
-        """`previous_case_number`: the proto names the earlier case ("cases/…"); its number comes from
-        the support client, which knows it or looks it up."""
+    def case(self, case: case_pb2.Case) -> schemas.Case:
         return schemas.Case(
             id=_id(case.name),
             number=case.case_number,
@@ -201,7 +329,7 @@ class CaseMapper:
             first_responded_at=_optional_time(case, "first_response_time"),
             sla_breached=case.sla_breached,
             etag=case.etag,
-            previous_case_number=previous_case_number if case.previous_case else None,
+            previous_case_number=case.previous_case_number or None,
         )
 
     def message(self, message: case_pb2.CaseMessage) -> schemas.Message:
@@ -243,3 +371,29 @@ def list_cases_request(query: schemas.CaseQuery, *, viewer_id: str) -> case_serv
         request.assignee_filter = case_service_pb2.ASSIGNEE_FILTER_SOMEONE
         request.assignee_id = query.assignee
     return request
+
+
+def case_statistics_from_proto(stats: case_service_pb2.GetCaseStatisticsResponse) -> schemas.CaseStatistics:
+    median = None
+    if stats.HasField("median_first_response_duration"):
+        median = stats.median_first_response_duration.ToTimedelta().total_seconds()
+    return schemas.CaseStatistics(
+        open_by_status=[
+            schemas.StatusCount(status=_STATUS_NAMES[entry.status], count=entry.count)
+            for entry in stats.open_cases_by_status
+            if entry.status in _STATUS_NAMES
+        ],
+        breached_open=stats.breached_open_cases,
+        breached_in_period=stats.breached_in_period,
+        median_first_response_seconds=median,
+        cases_opened=stats.opened_in_period,
+        cases_resolved=stats.resolved_in_period,
+    )
+
+
+def case_change(change: case_service_pb2.WatchCaseResponse) -> CaseChange:
+    return CaseChange(
+        etag=change.etag,
+        kinds=tuple(_EVENT_KINDS[k] for k in change.kinds if k in _EVENT_KINDS),
+        initial=change.initial,
+    )

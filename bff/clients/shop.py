@@ -13,6 +13,8 @@ from kit.identity import Identity
 _PAGE = 100
 _MAX_PAGES = 10  # a customer with more than 1,000 orders sees the newest 1,000
 
+SERVICE_NAME = order_service_pb2.DESCRIPTOR.services_by_name["OrderService"].full_name
+
 
 class ShopClient(OrderSource):
     def __init__(self, channel: object, caller: RpcCaller) -> None:

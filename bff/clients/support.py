@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncGenerator, Iterable, Sequence
+from datetime import datetime
 
 import grpc
 from acme.support.v1 import case_pb2, case_service_pb2, case_service_pb2_grpc
@@ -13,48 +15,65 @@ from bff import schemas
 from bff.clients.base import RpcCaller
 from bff.clients.mappers import (
     CaseMapper,
+    case_change,
     case_name,
+    case_statistics_from_proto,
     category_to_proto,
     list_cases_request,
     priority_to_proto,
+    timestamp,
 )
+from bff.records import CaseChange
 from kit.identity import Identity
 
-# Case numbers never change, so the id -> number pairs seen are kept (bounded) to name the earlier
-# case of a follow-up without asking support_svc again.
+# Case numbers never change, so the id -> number pairs seen are kept (bounded): refunds name their
+# case by id, and most of those cases went through this process already.
 _NUMBERS_KEPT = 100_000
+
+SERVICE_NAME = case_service_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name
 
 
 class SupportClient:
     def __init__(self, channel: object, caller: RpcCaller, mapper: CaseMapper) -> None:
         self._stub = case_service_pb2_grpc.CaseServiceStub(channel)
+        self._caller = caller
         self._call = caller.call
         self._map = mapper
         self._numbers: dict[str, str] = {}
 
-    async def _cases(self, who: Identity, protos: Sequence[case_pb2.Case]) -> list[schemas.Case]:
-        """Maps cases, with the number of each one's earlier case (Case.previous_case is a name)."""
-        if len(self._numbers) > _NUMBERS_KEPT:
+    def _remember(self, case_id: str, number: str) -> None:
+        if len(self._numbers) >= _NUMBERS_KEPT:
             self._numbers.clear()
-        for case in protos:
-            self._numbers[case.name] = case.case_number
-        missing = {
-            c.previous_case for c in protos if c.previous_case and c.previous_case not in self._numbers
-        }
-        if missing:
-            await asyncio.gather(*(self._learn_number(who, name) for name in missing))
-        return [self._map.case(c, self._numbers.get(c.previous_case)) for c in protos]
+        self._numbers[case_id] = number
 
-    async def _learn_number(self, who: Identity, name: str) -> None:
-        request = case_service_pb2.GetCaseRequest(name=name, view=case_service_pb2.CASE_VIEW_BASIC)
-        try:
-            response = await self._call(self._stub.GetCase, request, who, idempotent=True)
-        except grpc.aio.AioRpcError:
-            return  # the link is shown without a number rather than failing the whole answer
-        self._numbers[name] = response.case.case_number
+    def _cases(self, protos: Sequence[case_pb2.Case]) -> list[schemas.Case]:
+        cases = [self._map.case(c) for c in protos]
+        for case in cases:
+            self._remember(case.id, case.number)
+        return cases
 
-    async def _one(self, who: Identity, proto: case_pb2.Case) -> schemas.Case:
-        return (await self._cases(who, [proto]))[0]
+    def _one(self, proto: case_pb2.Case) -> schemas.Case:
+        return self._cases([proto])[0]
+
+    async def get_case(self, who: Identity, case_id: str) -> schemas.Case:
+        """The case alone (NOT_FOUND for another customer's case)."""
+        request = case_service_pb2.GetCaseRequest(
+            name=case_name(case_id), view=case_service_pb2.CASE_VIEW_BASIC
+        )
+        response = await self._call(self._stub.GetCase, request, who, idempotent=True)
+        return self._one(response.case)
+
+    async def case_numbers(self, who: Identity, case_ids: Iterable[str]) -> dict[str, str]:
+        """The numbers of these cases: known ones at once, the others with one GetCase per case, all at
+        the same time. A case that cannot be read is left out (shown without a number)."""
+        wanted = set(case_ids)
+
+        async def learn(case_id: str) -> None:
+            with contextlib.suppress(grpc.aio.AioRpcError):
+                await self.get_case(who, case_id)
+
+        await asyncio.gather(*(learn(i) for i in wanted if i not in self._numbers))
+        return {i: self._numbers[i] for i in wanted if i in self._numbers}
 
     async def create_case(
         self, who: Identity, body: schemas.CreateCaseRequest, request_id: str
@@ -70,14 +89,14 @@ class SupportClient:
             request_id=request_id,
         )
         response = await self._call(self._stub.CreateCase, request, who, idempotent=True)
-        return await self._one(who, response.case)
+        return self._one(response.case)
 
     async def list_cases(
         self, who: Identity, query: schemas.CaseQuery
     ) -> tuple[list[schemas.Case], str | None]:
         request = list_cases_request(query, viewer_id=who.subject)
         response = await self._call(self._stub.ListCases, request, who, idempotent=True)
-        return await self._cases(who, response.cases), response.next_page_token or None
+        return self._cases(response.cases), response.next_page_token or None
 
     async def get_case_full(
         self, who: Identity, case_id: str
@@ -87,7 +106,7 @@ class SupportClient:
         )
         response = await self._call(self._stub.GetCase, request, who, idempotent=True)
         return (
-            await self._one(who, response.case),
+            self._one(response.case),
             [self._map.message(m) for m in response.messages],
             [self._map.timeline_entry(e) for e in response.events],
         )
@@ -99,14 +118,14 @@ class SupportClient:
             parent=case_name(case_id), body=body.body, internal=body.internal, request_id=request_id
         )
         response = await self._call(self._stub.AddCaseMessage, request, who, idempotent=True)
-        return self._map.message(response.message), await self._one(who, response.case)
+        return self._map.message(response.message), self._one(response.case)
 
     async def assign(self, who: Identity, case_id: str, body: schemas.AssignRequest) -> schemas.Case:
         request = case_service_pb2.AssignCaseRequest(
             name=case_name(case_id), assignee_id=body.assignee_id or "", etag=body.etag
         )
         response = await self._call(self._stub.AssignCase, request, who, idempotent=False)
-        return await self._one(who, response.case)
+        return self._one(response.case)
 
     async def update(self, who: Identity, case_id: str, body: schemas.UpdateCaseRequest) -> schemas.Case:
         case = case_pb2.Case(name=case_name(case_id), etag=body.etag)
@@ -121,7 +140,7 @@ class SupportClient:
             case=case, update_mask=field_mask_pb2.FieldMask(paths=paths)
         )
         response = await self._call(self._stub.UpdateCase, request, who, idempotent=False)
-        return await self._one(who, response.case)
+        return self._one(response.case)
 
     async def change_status(
         self, who: Identity, case_id: str, action: schemas.StatusAction, etag: str
@@ -157,4 +176,23 @@ class SupportClient:
                     who,
                     idempotent=False,
                 )
-        return await self._one(who, response.case)
+        return self._one(response.case)
+
+    async def statistics(self, who: Identity, start: datetime, end: datetime) -> schemas.CaseStatistics:
+        request = case_service_pb2.GetCaseStatisticsRequest(
+            period_start_time=timestamp(start), period_end_time=timestamp(end)
+        )
+        response = await self._call(self._stub.GetCaseStatistics, request, who, idempotent=True)
+        return case_statistics_from_proto(response)
+
+    async def watch(self, who: Identity, case_id: str) -> AsyncGenerator[CaseChange]:
+        """Follows the case: its current etag first, then one change at a time (see WatchCase). Ends
+        when support_svc ends the stream; closing the iterator cancels the call."""
+        call = self._caller.stream(
+            self._stub.WatchCase, case_service_pb2.WatchCaseRequest(name=case_name(case_id)), who
+        )
+        try:
+            async for change in call:
+                yield case_change(change)
+        finally:
+            call.cancel()

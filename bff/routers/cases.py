@@ -1,16 +1,20 @@
-"""Support cases. Role rules are checked here; ownership is checked by support_svc itself."""
+"""Support cases, and their live updates. Role rules are checked here; ownership is checked by
+support_svc itself."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query
+from starlette.responses import StreamingResponse
 
 from bff import schemas
-from bff.deps import CaseId, CreateRequestId, CurrentUser, CustomerUser, StaffUser, State
+from bff.deps import CaseId, CreateRequestId, CurrentUser, CustomerUser, SessionCookie, StaffUser, State
+from bff.live import EVENT_SCHEMA, CaseEvents
+from bff.orders import ShopOrder
 from bff.problems import ProblemError
 from bff.routers.common import READ_ERRORS, WRITE_ERRORS, problems
+from bff.tasks import both
 from kit.identity import Role
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -18,6 +22,7 @@ router = APIRouter(prefix="/api/cases", tags=["cases"])
 CUSTOMER_ACTIONS = frozenset({"reopen", "close"})
 NOT_FOR_CUSTOMERS = ProblemError(status=403, reason="STAFF_ONLY", detail="Only the support team can do that.")
 CASE_CHANGES = (*WRITE_ERRORS, 404, 409, 412)
+CaseAndOrder = tuple[schemas.Case, list[schemas.Message], list[schemas.TimelineEntry], ShopOrder | None]
 
 
 @router.post(
@@ -58,30 +63,79 @@ async def list_cases(
     responses=problems(*READ_ERRORS, 404),
 )
 async def get_case(case_id: CaseId, user: CurrentUser, state: State) -> schemas.CasePage:
-    """The case screen in one response: case, conversation, timeline, order and refunds."""
+    """The case screen in one response: case, conversation, timeline, order and refunds. The refunds
+    (they need only the case id) are read while the case and then its order are; their case number and
+    product titles come from those, with no call of their own."""
     who = user.identity
-    # Refunds need only the case id: fetched while GetCase runs; the order needs the case's order id.
-    refunds_task = asyncio.ensure_future(state.refunds.refunds_of_case(who, case_id))
-    try:
-        case, messages, timeline = await state.support.get_case_full(who, case_id)
-    except BaseException:
-        refunds_task.cancel()
-        refunds_task.add_done_callback(lambda t: t.cancelled() or t.exception())
-        raise
 
-    async def order() -> schemas.Order | None:
+    async def case_and_order() -> CaseAndOrder:
+        case, messages, timeline = await state.support.get_case_full(who, case_id)
         try:
             found = await state.orders.order(who, case.order_id)
         except Exception:  # the shop being away must not hide the case: the page shows no order
-            return None
-        if found is None or (user.role == Role.CUSTOMER and found.customer_id != user.id):
-            return None
-        return found.order
+            found = None
+        if found is not None and user.role == Role.CUSTOMER and found.customer_id != user.id:
+            found = None
+        return case, messages, timeline, found
 
-    order_summary, refunds = await asyncio.gather(order(), refunds_task)
-    return schemas.CasePage(
-        case=case, messages=messages, timeline=timeline, order=order_summary, refunds=refunds
+    (case, messages, timeline, order), records = await both(
+        case_and_order(), state.refunds.refunds_of_case(who, case_id)
     )
+    refunds = await state.refund_views.render(user, records, case=case, order=order)
+    return schemas.CasePage(
+        case=case,
+        messages=messages,
+        timeline=timeline,
+        order=order.order if order is not None else None,
+        refunds=refunds,
+    )
+
+
+@router.get(
+    "/{caseId}/events",
+    operation_id="watchCase",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Server-sent events: a `case-changed` event per change of the case (its data: "
+            "CaseChangedEvent as JSON), and a `: keep-alive` comment every 15 s. The first block only sets "
+            "`retry` and `id`; when the page was behind (see `etag`, Last-Event-ID), a `resync` event "
+            "follows.",
+            "content": {"text/event-stream": {"schema": EVENT_SCHEMA}},
+        },
+        **problems(*READ_ERRORS, 404),
+    },
+)
+async def case_events(
+    case_id: CaseId,
+    user: CurrentUser,
+    state: State,
+    cookie: SessionCookie,
+    last_event_id: Annotated[
+        str | None,
+        Header(alias="Last-Event-ID", max_length=200, description="Sent by EventSource when it reconnects."),
+    ] = None,
+    etag: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="The case's etag the page shows: if the case has changed since, the first event "
+            "says so at once.",
+        ),
+    ] = None,
+) -> StreamingResponse:
+    """Live updates of one case for its page (support_svc's WatchCase, one stream per open page)."""
+
+    async def still_signed_in() -> bool:
+        # Only looks: an open page must not keep its session alive.
+        session = await state.sessions.get(cookie, touch=False) if cookie else None
+        return session is not None and session.user_id == user.id
+
+    events = CaseEvents(
+        lambda: state.support.watch(user.identity, case_id), still_signed_in, state.live_timing
+    )
+    stream = await events.start(known_etag=last_event_id or etag)
+    return StreamingResponse(stream, media_type="text/event-stream", headers={"X-Accel-Buffering": "no"})
 
 
 @router.post(

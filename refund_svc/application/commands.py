@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from refund_svc.domain.money import Money
 from refund_svc.domain.order import Order
 from refund_svc.domain.refund import Refund, RefundMethod, RefundReason, RefundStatus, RequestedLine
 from refund_svc.domain.refundable import RefundableLine
@@ -58,6 +59,24 @@ class RefundQuote:
     lines: tuple[RefundableLine, ...]
     window_end: datetime | None  # None while the order is not delivered
     window_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsPeriod:
+    start: datetime  # inclusive
+    end: datetime  # exclusive, after start
+
+
+@dataclass(frozen=True, slots=True)
+class RefundStatistics:
+    """The leads' dashboard numbers. Amounts: one per currency, ordered by currency code."""
+
+    period: StatisticsPeriod
+    pending_count: int  # waiting for approval now, whenever asked for
+    pending: tuple[Money, ...]
+    refunded_count: int  # paid back during the period
+    refunded: tuple[Money, ...]
+    computed_at: datetime
 
 
 # --- decisions on an existing refund ------------------------------------------------------------

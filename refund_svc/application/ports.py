@@ -201,6 +201,14 @@ class Outbox(ABC):
 
 
 @dataclass(frozen=True, slots=True)
+class RefundTotals:
+    """How many refunds, and their money: one amount per currency, ordered by currency code."""
+
+    count: int
+    amounts: tuple[Money, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxStats:
     backlog: int  # events waiting for delivery
     dead_letters: int  # events support refused for good
@@ -267,3 +275,11 @@ class RefundReader(ABC):
 
     @abstractmethod
     async def outbox_stats(self) -> OutboxStats: ...
+
+    @abstractmethod
+    async def pending_totals(self) -> RefundTotals:
+        """Refunds waiting for approval now."""
+
+    @abstractmethod
+    async def refunded_totals(self, start: datetime, end: datetime) -> RefundTotals:
+        """Refunds paid back at or after `start` and before `end`."""

@@ -1,4 +1,5 @@
-"""The refund use cases: create, get, list and quote (decisions are in transitions.py).
+"""The refund use cases: create, get, list, quote and the leads' statistics (decisions are in
+transitions.py).
 
 Ownership is enforced here for every read and write: a customer reaches only its own orders and
 refunds, and anything else is NOT_FOUND (we do not reveal that it exists). Amounts always come
@@ -17,6 +18,8 @@ from refund_svc.application.commands import (
     ListRefundsQuery,
     RefundPage,
     RefundQuote,
+    RefundStatistics,
+    StatisticsPeriod,
 )
 from refund_svc.application.ports import (
     Clock,
@@ -28,8 +31,14 @@ from refund_svc.application.ports import (
     UnitOfWork,
 )
 from refund_svc.application.transitions import ApproveRefund, CancelRefund, RejectRefund, RetryRefund
-from refund_svc.domain.actor import Actor
-from refund_svc.domain.errors import OrderNotFoundError, RefundNotFoundError, RequestIdReusedError
+from refund_svc.domain.actor import Actor, ActorRole
+from refund_svc.domain.errors import (
+    LEAD_ONLY,
+    OrderNotFoundError,
+    PermissionDeniedError,
+    RefundNotFoundError,
+    RequestIdReusedError,
+)
 from refund_svc.domain.order import Order
 from refund_svc.domain.policy import RefundRules, inside_refund_window, refund_window_end
 from refund_svc.domain.refund import Refund
@@ -182,6 +191,29 @@ class QuoteRefund:
         )
 
 
+class GetRefundStatistics:
+    """The leads' dashboard: refunds waiting for approval now, and refunds paid back in a period."""
+
+    def __init__(self, *, reader: RefundReader, clock: Clock) -> None:
+        self._reader = reader
+        self._clock = clock
+
+    async def execute(self, actor: Actor, period: StatisticsPeriod) -> RefundStatistics:
+        if actor.role is not ActorRole.LEAD:
+            raise PermissionDeniedError("only leads see the refund statistics", reason=LEAD_ONLY)
+        computed_at = self._clock.now()
+        pending = await self._reader.pending_totals()
+        refunded = await self._reader.refunded_totals(period.start, period.end)
+        return RefundStatistics(
+            period=period,
+            pending_count=pending.count,
+            pending=pending.amounts,
+            refunded_count=refunded.count,
+            refunded=refunded.amounts,
+            computed_at=computed_at,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class RefundUseCases:
     """Everything the presentation layer calls, wired once at start-up."""
@@ -194,6 +226,7 @@ class RefundUseCases:
     reject_refund: RejectRefund
     cancel_refund: CancelRefund
     retry_refund: RetryRefund
+    refund_statistics: GetRefundStatistics
 
 
 def build_use_cases(
@@ -216,4 +249,5 @@ def build_use_cases(
         reject_refund=RejectRefund(unit_of_work=unit_of_work, clock=clock),
         cancel_refund=CancelRefund(unit_of_work=unit_of_work, clock=clock),
         retry_refund=RetryRefund(unit_of_work=unit_of_work, clock=clock, reader=reader, shop=shop),
+        refund_statistics=GetRefundStatistics(reader=reader, clock=clock),
     )

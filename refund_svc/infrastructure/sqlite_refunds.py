@@ -17,6 +17,7 @@ from refund_svc.application.ports import (
     OutboxStats,
     PayoutClaim,
     RefundFilter,
+    RefundTotals,
 )
 from refund_svc.domain.actor import Actor, ActorRole
 from refund_svc.domain.errors import ConcurrencyConflictError
@@ -145,6 +146,27 @@ class RefundSql:
         waiting = await self._conn.execute_fetchall(f"SELECT COUNT(*) FROM outbox WHERE {_WAITING}")
         dead = await self._conn.execute_fetchall("SELECT COUNT(*) FROM outbox WHERE dead_time_us IS NOT NULL")
         return OutboxStats(backlog=int(next(iter(waiting))[0]), dead_letters=int(next(iter(dead))[0]))
+
+    async def pending_totals(self) -> RefundTotals:
+        return await self._totals("status = ?", (RefundStatus.PENDING_APPROVAL.value,))
+
+    async def refunded_totals(self, start: datetime, end: datetime) -> RefundTotals:
+        return await self._totals(
+            "status = ? AND update_time_us >= ? AND update_time_us < ?",
+            (RefundStatus.REFUNDED.value, to_us(start), to_us(end)),
+        )
+
+    async def _totals(self, where: str, params: tuple[Any, ...]) -> RefundTotals:
+        # One range of the covering index refunds_statistics (see its migration).
+        rows = await self._conn.execute_fetchall(
+            f"""
+            SELECT currency_code, COUNT(*), SUM(total_minor) FROM refunds WHERE {where}
+            GROUP BY currency_code ORDER BY currency_code
+            """,
+            params,
+        )
+        amounts = tuple(Money(int(amount), str(currency)) for currency, _, amount in rows)
+        return RefundTotals(count=sum(int(row[1]) for row in rows), amounts=amounts)
 
     async def next_number(self) -> int:
         rows = list(await self._conn.execute_fetchall("SELECT MAX(number) FROM refunds"))

@@ -17,6 +17,7 @@ from refund_svc.application.ports import (
     RefundFilter,
     RefundReader,
     RefundRepository,
+    RefundTotals,
     UnitOfWork,
 )
 from refund_svc.domain.refund import Refund
@@ -164,3 +165,9 @@ class SqliteRefundReader(RefundReader):
 
     async def outbox_stats(self) -> OutboxStats:
         return await self._sql().outbox_stats()
+
+    async def pending_totals(self) -> RefundTotals:
+        return await self._sql().pending_totals()
+
+    async def refunded_totals(self, start: datetime, end: datetime) -> RefundTotals:
+        return await self._sql().refunded_totals(start, end)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from acme.refund.v1 import refund_pb2, refund_service_pb2
 from google.protobuf import timestamp_pb2
@@ -14,8 +14,10 @@ from refund_svc.application.commands import (
     CreateRefundCommand,
     ListRefundsQuery,
     RefundQuote,
+    RefundStatistics,
     RejectRefundCommand,
     RetryRefundCommand,
+    StatisticsPeriod,
 )
 from refund_svc.domain.actor import Actor, ActorRole
 from refund_svc.domain.money import Money
@@ -195,3 +197,23 @@ def quote_to_proto(quote: RefundQuote) -> refund_service_pb2.QuoteRefundResponse
     if quote.window_end is not None:
         message.refund_window_end_time.CopyFrom(_timestamp(quote.window_end))
     return message
+
+
+def statistics_period(request: refund_service_pb2.GetRefundStatisticsRequest) -> StatisticsPeriod:
+    """From a request that passed validation.validate_get_refund_statistics."""
+    return StatisticsPeriod(
+        start=request.period_start_time.ToDatetime(tzinfo=UTC),
+        end=request.period_end_time.ToDatetime(tzinfo=UTC),
+    )
+
+
+def statistics_to_proto(stats: RefundStatistics) -> refund_service_pb2.GetRefundStatisticsResponse:
+    return refund_service_pb2.GetRefundStatisticsResponse(
+        pending_count=stats.pending_count,
+        pending_amounts=[money_to_proto(m) for m in stats.pending],
+        refunded_count=stats.refunded_count,
+        refunded_amounts=[money_to_proto(m) for m in stats.refunded],
+        period_start_time=_timestamp(stats.period.start),
+        period_end_time=_timestamp(stats.period.end),
+        compute_time=_timestamp(stats.computed_at),
+    )

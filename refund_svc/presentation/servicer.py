@@ -95,3 +95,11 @@ class RefundService(refund_service_pb2_grpc.RefundServiceServicer):
         command = mappers.retry_command(request, target)
         refund = await self._use_cases.retry_refund.execute(_caller(), command)
         return refund_service_pb2.RetryRefundResponse(refund=mappers.refund_to_proto(refund))
+
+    @grpc_errors()
+    async def GetRefundStatistics(
+        self, request: refund_service_pb2.GetRefundStatisticsRequest, context: Context
+    ) -> refund_service_pb2.GetRefundStatisticsResponse:
+        validation.validate_get_refund_statistics(request)
+        stats = await self._use_cases.refund_statistics.execute(_caller(), mappers.statistics_period(request))
+        return mappers.statistics_to_proto(stats)

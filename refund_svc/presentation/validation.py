@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from acme.refund.v1 import refund_pb2, refund_service_pb2
+from google.protobuf import timestamp_pb2
 
 from kit.errors import Violations
 from kit.pagination import page_size
@@ -23,6 +24,9 @@ REFUND_NAME = re.compile(rf"refunds/({_ID})")
 ID = re.compile(_ID)
 REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")  # printable ASCII; a UUID is best
 ETAG = re.compile(r'"(\d{1,18})"')  # as refund_to_proto writes it: the version, quoted
+# What a Timestamp may hold (0001-01-01 to 9999-12-31, as google/protobuf/timestamp.proto says).
+TIMESTAMP_MIN_S = -62_135_596_800
+TIMESTAMP_MAX_S = 253_402_300_799
 
 _REASONS = set(refund_pb2.RefundReason.values()) - {refund_pb2.REFUND_REASON_UNSPECIFIED}
 _METHODS = set(refund_pb2.RefundMethod.values())
@@ -144,3 +148,23 @@ def validate_retry_refund(request: refund_service_pb2.RetryRefundRequest) -> Ref
     v.check(request.method in _METHODS, "method", "is not a known refund method")
     v.raise_if_any()
     return target
+
+
+def _check_time(v: Violations, field: str, request: refund_service_pb2.GetRefundStatisticsRequest) -> bool:
+    if not request.HasField(field):  # type: ignore[arg-type]
+        v.add(field, "is required")
+        return False
+    stamp: timestamp_pb2.Timestamp = getattr(request, field)
+    valid = TIMESTAMP_MIN_S <= stamp.seconds <= TIMESTAMP_MAX_S and 0 <= stamp.nanos < 1_000_000_000
+    return v.check(valid, field, "is not a valid time")
+
+
+def validate_get_refund_statistics(request: refund_service_pb2.GetRefundStatisticsRequest) -> None:
+    v = Violations()
+    has_start = _check_time(v, "period_start_time", request)
+    has_end = _check_time(v, "period_end_time", request)
+    if has_start and has_end:
+        start, end = request.period_start_time, request.period_end_time
+        after = (end.seconds, end.nanos) > (start.seconds, start.nanos)
+        v.check(after, "period_end_time", "must be after period_start_time")
+    v.raise_if_any()

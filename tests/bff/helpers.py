@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -104,3 +106,32 @@ async def delete_prefix(prefix: str) -> None:
             await redis.delete(*keys)
     finally:
         await store.close()
+
+
+async def open_case(http: httpx.AsyncClient, order_id: str = "ord_1001", **changes: Any) -> dict[str, Any]:
+    """Opens a case through the BFF and returns it (fails the test when it cannot)."""
+    body = {"orderId": order_id, "category": "damaged_item", "subject": "Broken", "description": "In pieces"}
+    response = await http.post("/api/cases", json=body | changes, headers=CSRF)
+    assert response.status_code == 201, response.text
+    case: dict[str, Any] = response.json()["case"]
+    return case
+
+
+async def ask_refund(
+    http: httpx.AsyncClient,
+    case_id: str,
+    *lines: tuple[str, int],
+    headers: dict[str, str] | None = None,
+    **changes: Any,
+) -> httpx.Response:
+    """POST /api/cases/{case_id}/refunds for `lines` ((line id, quantity), ...), reason "damaged"."""
+    body = {"lines": [{"lineId": line, "quantity": qty} for line, qty in lines], "reason": "damaged"}
+    return await http.post(f"/api/cases/{case_id}/refunds", json=body | changes, headers=headers or CSRF)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 10.0) -> None:
+    """Waits until `check()` holds (refund_svc pays and tells support_svc in the background)."""
+    deadline = time.monotonic() + timeout_s
+    while not await check():
+        assert time.monotonic() < deadline, f"still not true after {timeout_s} s"
+        await asyncio.sleep(0.05)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -28,6 +28,7 @@ from refund_svc.application.ports import (
     RefundFilter,
     RefundReader,
     RefundRepository,
+    RefundTotals,
     ShopPort,
     SupportPort,
     SupportUnavailableError,
@@ -315,6 +316,26 @@ class FakeReader(RefundReader):
     async def outbox_stats(self) -> OutboxStats:
         dead = sum(1 for row in self._store.outbox if row.dead_reason is not None)
         return OutboxStats(backlog=len(self._store.waiting()), dead_letters=dead)
+
+    async def pending_totals(self) -> RefundTotals:
+        return _totals(r for r in self._store.refunds.values() if r.status is RefundStatus.PENDING_APPROVAL)
+
+    async def refunded_totals(self, start: datetime, end: datetime) -> RefundTotals:
+        return _totals(
+            r
+            for r in self._store.refunds.values()
+            if r.status is RefundStatus.REFUNDED and start <= r.updated_at < end
+        )
+
+
+def _totals(refunds: Iterable[Refund]) -> RefundTotals:
+    count = 0
+    sums: dict[str, Money] = {}
+    for refund in refunds:
+        count += 1
+        held = sums.get(refund.currency_code)
+        sums[refund.currency_code] = refund.total if held is None else held + refund.total
+    return RefundTotals(count, tuple(sums[code] for code in sorted(sums)))
 
 
 class FakeGateway(PaymentGateway):

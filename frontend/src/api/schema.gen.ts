@@ -1628,13 +1628,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-sent events: `case-changed` with {etag, kind, kinds} per change of the case, and a `: keep-alive` comment every 15 s. */
+            /** @description Server-sent events: a `case-changed` event per change of the case (its data: CaseChangedEvent as JSON), and a `: keep-alive` comment every 15 s. The first block only sets `retry` and `id`; when the page was behind (see `etag`, Last-Event-ID), a `resync` event follows. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        data: string;
+                        /** @enum {string} */
+                        event: "case-changed";
+                        /** @description The case's etag; EventSource sends it back as Last-Event-ID */
+                        id?: string;
+                    };
                 };
             };
             /** @description Not signed in */

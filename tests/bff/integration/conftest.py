@@ -3,15 +3,19 @@ and the BFF in front of them with real Redis."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 
+from bff.config import Settings
 from kit.grpc_server import GrpcServer
 from refund_svc.config import Settings as RefundSettings
 from refund_svc.server import create_server as create_refund_server
@@ -19,7 +23,7 @@ from shop_stub.config import Settings as ShopSettings
 from shop_stub.server import create_server as create_shop_server
 from support_svc.config import Settings as SupportSettings
 from support_svc.server import create_server as create_support_server
-from tests.bff.helpers import SECRET, client, running, settings, sign_in
+from tests.bff.helpers import SECRET, client, free_port, running, settings, sign_in
 
 pytestmark = pytest.mark.integration
 
@@ -45,8 +49,10 @@ async def _start(stack: AsyncExitStack, server: GrpcServer, startup: Hook, shutd
     return f"127.0.0.1:{server.port}"
 
 
-@pytest.fixture
-async def services(tmp_path: Path) -> AsyncIterator[Services]:
+@asynccontextmanager
+async def start_services(folder: Path, **refund_overrides: Any) -> AsyncIterator[Services]:
+    """The shop stand-in, support_svc and refund_svc, with refund_svc's outbox relay delivering to this
+    support_svc. `refund_overrides`: refund_svc settings (e.g. a payment gateway that declines)."""
     async with AsyncExitStack() as stack:
         shop_addr = await _start(stack, *create_shop_server(ShopSettings(port=0)))
         support_addr = await _start(
@@ -55,7 +61,7 @@ async def services(tmp_path: Path) -> AsyncIterator[Services]:
                 SupportSettings.model_validate(
                     {
                         "port": 0,
-                        "db_path": tmp_path / "support.db",
+                        "db_path": folder / "support.db",
                         "shop_addr": shop_addr,
                         "identity_secret": SECRET,
                         "grace_s": 0,
@@ -63,31 +69,45 @@ async def services(tmp_path: Path) -> AsyncIterator[Services]:
                 )
             ),
         )
+        refund_settings = {
+            "port": 0,
+            "db_path": folder / "refund.db",
+            "shop_addr": shop_addr,
+            "support_addr": support_addr,
+            "relay_backoff_max_s": 0.2,
+            "gateway_latency_ms": 5,
+            "payout_backoff_max_s": 0.2,
+            "ACME_IDENTITY_SECRET": SECRET,
+        }
         refund_addr = await _start(
-            stack,
-            *create_refund_server(
-                RefundSettings.model_validate(
-                    {
-                        "port": 0,
-                        "db_path": tmp_path / "refund.db",
-                        "shop_addr": shop_addr,
-                        "ACME_IDENTITY_SECRET": SECRET,
-                    }
-                )
-            ),
+            stack, *create_refund_server(RefundSettings.model_validate(refund_settings | refund_overrides))
         )
         yield Services(support_addr=support_addr, refund_addr=refund_addr, shop_addr=shop_addr)
 
 
 @pytest.fixture
+async def services(tmp_path: Path) -> AsyncIterator[Services]:
+    async with start_services(tmp_path) as running_services:
+        yield running_services
+
+
+def bff_settings(services: Services, **overrides: Any) -> Settings:
+    """The BFF in front of `services`. Live updates end after a moment (httpx's ASGI transport returns
+    a response only once it is complete) and refund requests are hardly limited, unless overridden."""
+    values: dict[str, Any] = {
+        "support_addr": services.support_addr,
+        "refund_addr": services.refund_addr,
+        "shop_addr": services.shop_addr,
+        "rpc_retries": 2,
+        "events_max_s": 0.2,
+        "refund_create_limit": 1000,
+    }
+    return settings(**(values | overrides))
+
+
+@pytest.fixture
 async def app(services: Services) -> AsyncIterator[FastAPI]:
-    config = settings(
-        support_addr=services.support_addr,
-        refund_addr=services.refund_addr,
-        shop_addr=services.shop_addr,
-        rpc_retries=2,
-    )
-    async with running(config) as application:
+    async with running(bff_settings(services)) as application:
         yield application
 
 
@@ -113,3 +133,24 @@ class People:
 async def people(app: FastAPI) -> AsyncIterator[People]:
     async with AsyncExitStack() as stack:
         yield People(app, stack)
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """The app (its lifespan already running) on a real loopback port under uvicorn, for what httpx's
+    ASGI transport cannot do: it hands out a response only once it is complete."""
+    port = free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, lifespan="off", log_config=None, timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(5):
+            while not server.started:
+                assert not task.done(), "uvicorn did not start"
+                await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

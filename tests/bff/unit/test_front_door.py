@@ -211,3 +211,26 @@ async def test_without_a_built_frontend_the_root_says_so_in_plain_text() -> None
     assert "not built" in root.text
     assert deep.status_code == 404
     _assert_security_headers(root)
+
+
+async def test_text_no_encoder_could_send_on_is_a_400_naming_the_field(http: httpx.AsyncClient) -> None:
+    await sign_in(http, "ana")
+    case = (
+        b'{"orderId": "ord_1001", "category": "other", "subject": "s", "description": "d", "orderLineIds": '
+    )
+    quantity = b'{"lines": [{"lineId": "ln_1", "quantity": 4294967296}], "reason": "damaged"}'
+
+    lone_surrogate = await http.post(
+        "/api/cases", content=case + b'["\\udc00"]}', headers={**CSRF, "Content-Type": "application/json"}
+    )
+    beyond_32_bits = await http.get("/api/cases", params={"pageSize": 2**40})
+    too_many = await http.post(
+        "/api/cases/10001/refunds", content=quantity, headers={**CSRF, "Content-Type": "application/json"}
+    )
+
+    assert lone_surrogate.status_code == 400
+    assert [e["field"] for e in lone_surrogate.json()["errors"]] == ["orderLineIds"]
+    assert beyond_32_bits.status_code == 400
+    assert [e["field"] for e in beyond_32_bits.json()["errors"]] == ["pageSize"]
+    assert too_many.status_code == 400
+    assert [e["field"] for e in too_many.json()["errors"]] == ["lines[0].quantity"]

@@ -10,6 +10,9 @@ import orjson
 from bff.openapi import document
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
+NOT_READY = {"$ref": "#/components/schemas/NotReadyProblem"}  # a problem that also carries `checks`
+# Successes that are not JSON: the live updates of a case and the Prometheus metrics.
+NOT_JSON = {"watchCase": "text/event-stream", "getMetrics": "text/plain"}
 
 
 def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -27,18 +30,23 @@ def test_every_operation_has_a_readable_id_a_response_model_and_problem_errors()
     spec = orjson.loads(document())
     operations = _operations(spec)
 
-    assert len(operations) == 13
+    assert len(operations) == 26
     for method, path, op in operations:
         assert re.fullmatch(r"[a-z]+[A-Za-z]*", op["operationId"]), op["operationId"]
         assert "422" not in op["responses"]
         success = [code for code in op["responses"] if code.startswith("2")]
         assert len(success) == 1, (method, path)
-        if success[0] != "204":
-            assert "$ref" in op["responses"][success[0]]["content"]["application/json"]["schema"]
+        content = op["responses"][success[0]].get("content", {})
+        if op["operationId"] in NOT_JSON:
+            assert list(content) == [NOT_JSON[op["operationId"]]]
+        elif success[0] != "204":
+            assert list(content) == ["application/json"]
+            assert "$ref" in content["application/json"]["schema"]
         errors = {code: r for code, r in op["responses"].items() if int(code) >= 400}
         assert errors, (method, path)
-        for response in errors.values():
-            assert response["content"] == {"application/problem+json": {"schema": PROBLEM}}
+        for code, response in errors.items():
+            problem = PROBLEM if (path, code) != ("/readyz", "503") else NOT_READY
+            assert response["content"] == {"application/problem+json": {"schema": problem}}
         if method in ("post", "patch", "put"):
             assert "$ref" in op["requestBody"]["content"]["application/json"]["schema"]
             assert {"403", "415"} <= set(errors)
@@ -56,3 +64,49 @@ def test_json_field_names_are_camel_case_and_always_present_in_responses() -> No
     assert schemas["CaseListResponse"]["required"] == ["cases", "nextPageToken"]
     assert set(schemas["Problem"]["required"]) == {"title", "status", "detail", "reason"}
     assert "order_id" not in str(schemas)
+
+
+def test_the_refund_and_dashboard_shapes_are_the_contracts() -> None:
+    schemas = orjson.loads(document())["components"]["schemas"]
+
+    refund = schemas["Refund"]
+    assert set(refund["properties"]) == {
+        "id",
+        "number",
+        "caseId",
+        "caseNumber",
+        "orderId",
+        "status",
+        "lines",
+        "total",
+        "reason",
+        "method",
+        "requestedBy",
+        "createdAt",
+        "updatedAt",
+        "etag",
+        "requiredApproval",
+        "outsideRefundWindow",
+        "note",
+        "decision",
+        "failureReason",
+        "canCancel",
+        "canApprove",
+        "canReject",
+        "canRetry",
+    }
+    assert set(refund["required"]) == set(refund["properties"])
+    assert set(schemas["RefundLine"]["properties"]) == {"lineId", "productTitle", "quantity", "amount"}
+    assert set(schemas["Dashboard"]["properties"]) == {
+        "from",
+        "to",
+        "openByStatus",
+        "breachedOpen",
+        "breachedInPeriod",
+        "medianFirstResponseSeconds",
+        "casesOpened",
+        "casesResolved",
+        "refunds",
+    }
+    assert set(schemas["CreateRefundRequest"]["required"]) == {"lines", "reason"}
+    assert schemas["CasePage"]["properties"]["refunds"]["items"] == {"$ref": "#/components/schemas/Refund"}

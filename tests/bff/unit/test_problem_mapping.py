@@ -16,7 +16,9 @@ from kit.errors import FieldViolation, RichError
         ("case.order_id", "orderId"),
         ("case.order_line_ids[1]", "orderLineIds[1]"),
         ("refund.lines[0].quantity", "lines[0].quantity"),
-        ("refund.lines[2].order_line_id", "lines[2].orderLineId"),
+        ("refund.lines[2].order_line_id", "lines[2].lineId"),
+        ("refund.note", "note"),
+        ("case", "caseId"),
         ("body", "body"),
         ("assignee_id", "assigneeId"),
         ("page_size", "pageSize"),
@@ -135,3 +137,65 @@ def test_a_repeated_query_parameter_is_named_without_its_position() -> None:
     problem = from_validation_errors([{"type": "literal_error", "loc": ("query", "status", 1), "msg": "..."}])
 
     assert [e.field for e in problem.errors] == ["status"]
+
+
+def test_a_malformed_path_id_is_not_found_not_a_field_to_fix() -> None:
+    malformed_case = RichError(
+        code=grpc.StatusCode.INVALID_ARGUMENT,
+        message="name must look like cases/10001",
+        reason="INVALID_ARGUMENT",
+        domain="support.acme",
+        field_violations=(FieldViolation("name", "must look like cases/10001"),),
+    )
+    with_a_real_field = RichError(
+        code=grpc.StatusCode.INVALID_ARGUMENT,
+        message="...",
+        reason="INVALID_ARGUMENT",
+        domain="support.acme",
+        field_violations=(FieldViolation("name", "..."), FieldViolation("body", "must not be empty")),
+    )
+
+    problem = from_rich_error(malformed_case)
+
+    assert (problem.status, problem.reason, problem.detail) == (
+        404,
+        "CASE_NOT_FOUND",
+        "We could not find that case.",
+    )
+    assert from_rich_error(with_a_real_field).status == 400
+
+
+@pytest.mark.parametrize(
+    ("reason", "domain", "status", "words"),
+    [
+        ("SELF_APPROVAL_FORBIDDEN", "refund.acme", grpc.StatusCode.PERMISSION_DENIED, "someone else"),
+        ("LEAD_APPROVAL_REQUIRED", "refund.acme", grpc.StatusCode.PERMISSION_DENIED, "team lead"),
+        ("NOT_REFUND_OWNER", "refund.acme", grpc.StatusCode.PERMISSION_DENIED, "customer who receives"),
+        ("STAFF_ONLY", "refund.acme", grpc.StatusCode.PERMISSION_DENIED, "support team"),
+        ("VERSION_CONFLICT", "refund.acme", grpc.StatusCode.ABORTED, "Reload"),
+        (
+            "INVALID_STATE_TRANSITION",
+            "refund.acme",
+            grpc.StatusCode.FAILED_PRECONDITION,
+            "refund's current status",
+        ),
+        (
+            "INVALID_STATE_TRANSITION",
+            "support.acme",
+            grpc.StatusCode.FAILED_PRECONDITION,
+            "case's current status",
+        ),
+        ("NO_LONGER_REFUNDABLE", "refund.acme", grpc.StatusCode.FAILED_PRECONDITION, "another request"),
+        ("QUANTITY_NOT_REFUNDABLE", "refund.acme", grpc.StatusCode.INVALID_ARGUMENT, "more items"),
+        ("REFUND_WINDOW_CLOSED", "refund.acme", grpc.StatusCode.FAILED_PRECONDITION, "refund on this order"),
+        ("NOTE_REQUIRED", "refund.acme", grpc.StatusCode.INVALID_ARGUMENT, "add a note"),
+    ],
+)
+def test_refund_reasons_become_sentences_a_person_can_act_on(
+    reason: str, domain: str, status: grpc.StatusCode, words: str
+) -> None:
+    problem = from_rich_error(RichError(code=status, message="internal text", reason=reason, domain=domain))
+
+    assert problem.reason == reason
+    assert words in problem.detail
+    assert "internal text" not in problem.detail

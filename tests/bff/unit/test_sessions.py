@@ -40,6 +40,22 @@ async def test_a_session_lives_while_used_and_ends_after_idling(redis_store: Red
     )
 
 
+async def test_looking_without_touching_does_not_keep_a_session_alive(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    clock = FakeClock()
+    sessions = _manager(redis_store, prefix, clock)
+    session = await sessions.create("cus_1001")
+
+    clock.now += 1700
+    looked = await sessions.get(session.id, touch=False)  # a live page checking, not the person
+    clock.now += 200
+    gone = await sessions.get(session.id, touch=False)
+
+    assert looked is not None
+    assert gone is None  # idle since sign-in: 1,900 s
+
+
 async def test_a_session_ends_at_the_absolute_timeout_even_when_used(
     redis_store: RedisStore, prefix: str
 ) -> None:

@@ -52,6 +52,17 @@ async def test_a_dead_redis_fails_fast_and_then_stops_trying_for_a_moment() -> N
     assert elapsed < 1.0
 
 
+async def test_ping_says_whether_the_store_answers(redis_store: RedisStore) -> None:
+    dead = RedisStore(f"redis://127.0.0.1:{free_port()}/0", timeout_s=0.2)
+    try:
+        await redis_store.ping()
+        await MemoryStore().ping()
+        with pytest.raises(StoreUnavailableError):
+            await dead.ping()
+    finally:
+        await dead.close()
+
+
 class PrivateRedis:
     """A private redis-server, so that a test may stop and restart it (never the shared one)."""
 

@@ -91,7 +91,7 @@ async def test_the_database_is_wal_with_full_sync_and_migrated(database: RefundD
 
     assert next(iter(mode))[0] == "wal"
     assert next(iter(sync))[0] == 2  # FULL
-    assert next(iter(version))[0] == 2
+    assert next(iter(version))[0] == 3  # 0001 to 0003
 
 
 async def test_reopening_keeps_data_and_does_not_migrate_twice(database: RefundDatabase) -> None:

@@ -137,3 +137,29 @@ class RetryRefundResponse(_message.Message):
     REFUND_FIELD_NUMBER: _ClassVar[int]
     refund: _refund_pb2.Refund
     def __init__(self, refund: _Optional[_Union[_refund_pb2.Refund, _Mapping]] = ...) -> None: ...
+
+class GetRefundStatisticsRequest(_message.Message):
+    __slots__ = ("period_start_time", "period_end_time")
+    PERIOD_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_TIME_FIELD_NUMBER: _ClassVar[int]
+    period_start_time: _timestamp_pb2.Timestamp
+    period_end_time: _timestamp_pb2.Timestamp
+    def __init__(self, period_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., period_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetRefundStatisticsResponse(_message.Message):
+    __slots__ = ("pending_count", "pending_amounts", "refunded_count", "refunded_amounts", "period_start_time", "period_end_time", "compute_time")
+    PENDING_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PENDING_AMOUNTS_FIELD_NUMBER: _ClassVar[int]
+    REFUNDED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REFUNDED_AMOUNTS_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_TIME_FIELD_NUMBER: _ClassVar[int]
+    COMPUTE_TIME_FIELD_NUMBER: _ClassVar[int]
+    pending_count: int
+    pending_amounts: _containers.RepeatedCompositeFieldContainer[_refund_pb2.Money]
+    refunded_count: int
+    refunded_amounts: _containers.RepeatedCompositeFieldContainer[_refund_pb2.Money]
+    period_start_time: _timestamp_pb2.Timestamp
+    period_end_time: _timestamp_pb2.Timestamp
+    compute_time: _timestamp_pb2.Timestamp
+    def __init__(self, pending_count: _Optional[int] = ..., pending_amounts: _Optional[_Iterable[_Union[_refund_pb2.Money, _Mapping]]] = ..., refunded_count: _Optional[int] = ..., refunded_amounts: _Optional[_Iterable[_Union[_refund_pb2.Money, _Mapping]]] = ..., period_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., period_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., compute_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -78,6 +78,11 @@ class RefundServiceStub:
                 request_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundRequest.SerializeToString,
                 response_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundResponse.FromString,
                 _registered_method=True)
+        self.GetRefundStatistics = channel.unary_unary(
+                '/acme.refund.v1.RefundService/GetRefundStatistics',
+                request_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.GetRefundStatisticsRequest.SerializeToString,
+                response_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.GetRefundStatisticsResponse.FromString,
+                _registered_method=True)
 
 
 class RefundServiceServicer:
@@ -155,6 +160,15 @@ class RefundServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetRefundStatistics(self, request, context):
+        """Numbers for the leads' dashboard: refunds waiting for approval now, and refunds paid back
+        during a period, each with its money per currency. Leads only: anyone else is
+        PERMISSION_DENIED (reason LEAD_ONLY).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RefundServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -197,6 +211,11 @@ def add_RefundServiceServicer_to_server(servicer, server):
                     servicer.RetryRefund,
                     request_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundRequest.FromString,
                     response_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundResponse.SerializeToString,
+            ),
+            'GetRefundStatistics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRefundStatistics,
+                    request_deserializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.GetRefundStatisticsRequest.FromString,
+                    response_serializer=acme_dot_refund_dot_v1_dot_refund__service__pb2.GetRefundStatisticsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -419,6 +438,33 @@ class RefundService:
             '/acme.refund.v1.RefundService/RetryRefund',
             acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundRequest.SerializeToString,
             acme_dot_refund_dot_v1_dot_refund__service__pb2.RetryRefundResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRefundStatistics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/acme.refund.v1.RefundService/GetRefundStatistics',
+            acme_dot_refund_dot_v1_dot_refund__service__pb2.GetRefundStatisticsRequest.SerializeToString,
+            acme_dot_refund_dot_v1_dot_refund__service__pb2.GetRefundStatisticsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -70,6 +70,11 @@ class RefundServiceStub:
     Returns FAILED_PRECONDITION when it has not failed, or when its units were refunded by another
     refund since; PERMISSION_DENIED for customers; ABORTED when `etag` is stale.
     """
+    GetRefundStatistics: _grpc.UnaryUnaryMultiCallable[_refund_service_pb2.GetRefundStatisticsRequest, _refund_service_pb2.GetRefundStatisticsResponse]
+    """Numbers for the leads' dashboard: refunds waiting for approval now, and refunds paid back
+    during a period, each with its money per currency. Leads only: anyone else is
+    PERMISSION_DENIED (reason LEAD_ONLY).
+    """
 
 @_typing.type_check_only
 class RefundServiceAsyncStub(RefundServiceStub):
@@ -112,6 +117,11 @@ class RefundServiceAsyncStub(RefundServiceStub):
     """Pays a FAILED refund out again (agents and leads), optionally as store credit instead.
     Returns FAILED_PRECONDITION when it has not failed, or when its units were refunded by another
     refund since; PERMISSION_DENIED for customers; ABORTED when `etag` is stale.
+    """
+    GetRefundStatistics: _aio.UnaryUnaryMultiCallable[_refund_service_pb2.GetRefundStatisticsRequest, _refund_service_pb2.GetRefundStatisticsResponse]  # type: ignore[assignment]
+    """Numbers for the leads' dashboard: refunds waiting for approval now, and refunds paid back
+    during a period, each with its money per currency. Leads only: anyone else is
+    PERMISSION_DENIED (reason LEAD_ONLY).
     """
 
 class RefundServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -200,6 +210,17 @@ class RefundServiceServicer(metaclass=_abc_1.ABCMeta):
         """Pays a FAILED refund out again (agents and leads), optionally as store credit instead.
         Returns FAILED_PRECONDITION when it has not failed, or when its units were refunded by another
         refund since; PERMISSION_DENIED for customers; ABORTED when `etag` is stale.
+        """
+
+    @_abc_1.abstractmethod
+    def GetRefundStatistics(
+        self,
+        request: _refund_service_pb2.GetRefundStatisticsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_refund_service_pb2.GetRefundStatisticsResponse, _abc.Awaitable[_refund_service_pb2.GetRefundStatisticsResponse]]:
+        """Numbers for the leads' dashboard: refunds waiting for approval now, and refunds paid back
+        during a period, each with its money per currency. Leads only: anyone else is
+        PERMISSION_DENIED (reason LEAD_ONLY).
         """
 
 def add_RefundServiceServicer_to_server(servicer: RefundServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

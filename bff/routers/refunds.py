@@ -1,0 +1,141 @@
+"""Refunds: quotes, requests on a case, the approvals queue, and decisions. Role rules are checked here;
+ownership and the refund rules are refund_svc's (others' refunds are 404)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from bff import schemas
+from bff.deps import CaseId, CreateRequestId, CurrentUser, CustomerUser, OrderId, RefundId, StaffUser, State
+from bff.problems import ProblemError
+from bff.routers.common import READ_ERRORS, WRITE_ERRORS, problems
+
+router = APIRouter(tags=["refunds"])
+
+DECISION_ERRORS = (*WRITE_ERRORS, 404, 409, 412)
+
+
+@router.get(
+    "/api/orders/{orderId}/refund-quote",
+    operation_id="quoteRefund",
+    response_model=schemas.RefundQuote,
+    responses=problems(*READ_ERRORS, 404),
+)
+async def quote_refund(order_id: OrderId, user: CurrentUser, state: State) -> schemas.RefundQuote:
+    """What each line of the order can still refund (customers: their own orders only)."""
+    return await state.refunds.quote(user.identity, order_id)
+
+
+@router.post(
+    "/api/cases/{caseId}/refunds",
+    operation_id="createRefund",
+    status_code=201,
+    response_model=schemas.RefundResponse,
+    responses=problems(*WRITE_ERRORS, 404, 409, 412, 429),
+)
+async def create_refund(
+    case_id: CaseId,
+    body: schemas.CreateRefundRequest,
+    user: CurrentUser,
+    state: State,
+    request_id: CreateRequestId,
+) -> schemas.RefundResponse:
+    """Asks for a refund of some of the case's order lines. The order is the case's, as support_svc
+    says (reading the case also checks that it is this customer's): never one sent by the browser."""
+    wait = await state.limiter.hit(state.refund_creates, user.id)
+    if wait:
+        raise ProblemError(
+            status=429,
+            reason="TOO_MANY_REFUND_REQUESTS",
+            detail="You have asked for several refunds in a short time. Please wait a minute and try again.",
+            headers={"Retry-After": str(wait)},
+        )
+    case = await state.support.get_case(user.identity, case_id)
+    record = await state.refunds.create(user.identity, case.id, case.order_id, body, request_id)
+    return schemas.RefundResponse(refund=await state.refund_views.one(user, record, case=case))
+
+
+@router.get(
+    "/api/refunds",
+    operation_id="listRefunds",
+    response_model=schemas.RefundListResponse,
+    responses=problems(*READ_ERRORS, 400),
+)
+async def list_refunds(
+    query: Annotated[schemas.RefundQuery, Query()], user: CurrentUser, state: State
+) -> schemas.RefundListResponse:
+    """Customers: their own refunds. Agents and leads: all of them (with status=pending_approval, the
+    approvals queue)."""
+    records, next_token = await state.refunds.list_refunds(user.identity, query)
+    refunds = await state.refund_views.render(user, records)
+    return schemas.RefundListResponse(refunds=refunds, next_page_token=next_token)
+
+
+@router.get(
+    "/api/refunds/{refundId}",
+    operation_id="getRefund",
+    response_model=schemas.RefundResponse,
+    responses=problems(*READ_ERRORS, 404),
+)
+async def get_refund(refund_id: RefundId, user: CurrentUser, state: State) -> schemas.RefundResponse:
+    record = await state.refunds.get(user.identity, refund_id)
+    return schemas.RefundResponse(refund=await state.refund_views.one(user, record))
+
+
+@router.post(
+    "/api/refunds/{refundId}/cancel",
+    operation_id="cancelRefund",
+    response_model=schemas.RefundResponse,
+    responses=problems(*DECISION_ERRORS),
+)
+async def cancel_refund(
+    refund_id: RefundId, body: schemas.CancelRefundRequest, user: CustomerUser, state: State
+) -> schemas.RefundResponse:
+    """The customer withdraws its own request while it waits for approval."""
+    record = await state.refunds.cancel(user.identity, refund_id, body.etag)
+    return schemas.RefundResponse(refund=await state.refund_views.one(user, record))
+
+
+@router.post(
+    "/api/refunds/{refundId}/approve",
+    operation_id="approveRefund",
+    response_model=schemas.RefundResponse,
+    responses=problems(*DECISION_ERRORS),
+)
+async def approve_refund(
+    refund_id: RefundId, body: schemas.ApproveRefundRequest, user: StaffUser, state: State
+) -> schemas.RefundResponse:
+    """403 above the agent's limit (LEAD_APPROVAL_REQUIRED) and for one's own request
+    (SELF_APPROVAL_FORBIDDEN)."""
+    record = await state.refunds.approve(user.identity, refund_id, body)
+    return schemas.RefundResponse(refund=await state.refund_views.one(user, record))
+
+
+@router.post(
+    "/api/refunds/{refundId}/reject",
+    operation_id="rejectRefund",
+    response_model=schemas.RefundResponse,
+    responses=problems(*DECISION_ERRORS),
+)
+async def reject_refund(
+    refund_id: RefundId, body: schemas.RejectRefundRequest, user: StaffUser, state: State
+) -> schemas.RefundResponse:
+    """The reason is required, and shown to the customer."""
+    record = await state.refunds.reject(user.identity, refund_id, body)
+    return schemas.RefundResponse(refund=await state.refund_views.one(user, record))
+
+
+@router.post(
+    "/api/refunds/{refundId}/retry",
+    operation_id="retryRefund",
+    response_model=schemas.RefundResponse,
+    responses=problems(*DECISION_ERRORS),
+)
+async def retry_refund(
+    refund_id: RefundId, body: schemas.RetryRefundRequest, user: StaffUser, state: State
+) -> schemas.RefundResponse:
+    """Pays a failed refund out again, optionally as store credit."""
+    record = await state.refunds.retry(user.identity, refund_id, body)
+    return schemas.RefundResponse(refund=await state.refund_views.one(user, record))

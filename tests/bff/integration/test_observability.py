@@ -1,0 +1,132 @@
+"""One request followed across processes' worth of code in this process: the trace from the browser's
+traceparent through the BFF into support_svc's and refund_svc's server spans, and the request id from
+the HTTP request through the BFF's and the service's JSON log lines to the response header."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import orjson
+import pytest
+import structlog
+from fastapi import FastAPI
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+
+from kit import logs, tracing
+from tests.bff.helpers import CSRF, open_case
+from tests.bff.integration.conftest import People
+
+BROWSER_TRACE = 0x0AF7651916CD43DD8448EB211C80319C
+BROWSER_SPAN = 0xB7AD6B7169203331
+TRACEPARENT = f"00-{BROWSER_TRACE:032x}-{BROWSER_SPAN:016x}-01"
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    exporter = InMemorySpanExporter()
+    assert tracing.configure("bff-test", exporter=exporter)
+    yield exporter
+    tracing.shutdown()
+
+
+def _one(spans: list[ReadableSpan], name: str, kind: SpanKind) -> ReadableSpan:
+    found = [s for s in spans if s.name == name and s.kind == kind]
+    assert len(found) == 1, [(s.name, s.kind) for s in spans]
+    return found[0]
+
+
+async def test_one_trace_spans_the_browser_the_bff_and_the_services(
+    app: FastAPI, people: People, spans: InMemorySpanExporter
+) -> None:
+    ana = await people("ana")
+    case = await open_case(ana)
+    spans.clear()
+
+    page = await ana.get(f"/api/cases/{case['id']}", headers={"traceparent": TRACEPARENT})
+
+    assert page.status_code == 200
+    finished = list(spans.get_finished_spans())
+    http = _one(finished, "GET /api/cases/{caseId}", SpanKind.SERVER)
+    get_case = _one(finished, "acme.support.v1.GetCase", SpanKind.CLIENT)
+    support = _one(finished, "/acme.support.v1.CaseService/GetCase", SpanKind.SERVER)
+    refunds = _one(finished, "/acme.refund.v1.RefundService/ListRefunds", SpanKind.SERVER)
+    redis = [s for s in finished if s.name.startswith("redis ")]
+
+    # The BFF continues the browser's trace...
+    assert http.context.trace_id == BROWSER_TRACE
+    assert http.parent is not None
+    assert http.parent.span_id == BROWSER_SPAN
+    assert http.attributes is not None
+    assert http.attributes["http.route"] == "/api/cases/{caseId}"
+    assert http.attributes["http.response.status_code"] == 200
+    # ...into its call, whose span is the parent of support_svc's own server span.
+    assert get_case.parent is not None
+    assert get_case.parent.span_id == http.context.span_id
+    assert support.parent is not None
+    assert support.parent.span_id == get_case.context.span_id
+    assert {support.context.trace_id, refunds.context.trace_id} == {BROWSER_TRACE}
+    # Redis (the session, the order cache) inside the request's span.
+    assert redis
+    assert all(s.parent is not None and s.context.trace_id == BROWSER_TRACE for s in redis)
+    assert all(case["id"] not in str(s.attributes) for s in redis)
+
+
+async def test_without_a_traceparent_each_request_starts_its_own_trace(
+    app: FastAPI, people: People, spans: InMemorySpanExporter
+) -> None:
+    ana = await people("ana")
+    spans.clear()
+
+    await ana.get("/api/cases")
+    await ana.get("/api/cases")
+
+    roots = [
+        s for s in spans.get_finished_spans() if s.kind == SpanKind.SERVER and s.name == "GET /api/cases"
+    ]
+    assert len(roots) == 2
+    assert roots[0].context.trace_id != roots[1].context.trace_id
+    assert all(s.parent is None for s in roots)
+
+
+@pytest.fixture
+def json_logs() -> Iterator[None]:
+    """kit.logs' JSON lines on stdout (where capsys reads them), as every process configures them;
+    loggers are not cached, so that nothing keeps writing into this test's captured stdout later."""
+    handlers = list(logging.getLogger().handlers)
+    before = structlog.get_config()
+    logs.configure("acme", "INFO")
+    structlog.configure(cache_logger_on_first_use=False)
+    yield
+    structlog.configure(**before)
+    structlog.contextvars.clear_contextvars()
+    logging.getLogger().handlers[:] = handlers
+
+
+async def test_one_request_id_from_the_browser_through_both_log_lines_to_the_response(
+    app: FastAPI, people: People, json_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ana = await people("ana")
+    capsys.readouterr()
+    request_id = "req-trace-0001"
+
+    created = await ana.post(
+        "/api/cases",
+        json={"orderId": "ord_1001", "category": "other", "subject": "Hi", "description": "Help"},
+        headers={**CSRF, "X-Request-Id": request_id},
+    )
+    other = await ana.get("/api/cases")
+
+    lines = [orjson.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    bff = [e for e in lines if e.get("event") == "request" and e.get("path") == "/api/cases"]
+    service = [e for e in lines if e.get("event") == "rpc" and e.get("method", "").endswith("/CreateCase")]
+    assert created.status_code == 201
+    assert created.headers["x-request-id"] == request_id
+    assert [(e["method"], e["status"], e["request_id"]) for e in bff] == [
+        ("POST", 201, request_id),
+        ("GET", 200, other.headers["x-request-id"]),
+    ]
+    assert [e["request_id"] for e in service] == [request_id]
+    assert other.headers["x-request-id"] != request_id  # a request without one gets a new one
