@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +27,7 @@ from refund_svc.application.relay import OutboxRelay
 from refund_svc.application.use_cases import build_use_cases
 from refund_svc.config import Settings
 from refund_svc.infrastructure.database import RefundDatabase
+from refund_svc.infrastructure.metrics import collect_forever
 from refund_svc.infrastructure.payment_gateway import SimulatedPaymentGateway
 from refund_svc.infrastructure.shop_gateway import GrpcShopGateway
 from refund_svc.infrastructure.support_gateway import GrpcSupportGateway
@@ -140,6 +143,8 @@ def create_app(
     )
     refund_service_pb2_grpc.add_RefundServiceServicer_to_server(RefundService(use_cases), server.server)
 
+    metrics_task: list[asyncio.Task[None]] = []
+
     async def startup() -> None:
         await database.open()
         for adapter in owned:
@@ -151,8 +156,13 @@ def create_app(
                 "idempotency-cleanup",
                 partial(forget_keys.run, every_s=settings.idempotency_cleanup_interval_s),
             )
+            metrics_task.append(asyncio.create_task(collect_forever(database)))
 
     async def shutdown() -> None:
+        for task in metrics_task:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         # The loops first: each finishes what it has in flight and stores the outcome.
         await loops.stop()
         for adapter in reversed(owned):
