@@ -117,6 +117,10 @@ test: ## Every check and test: generated code, lint, pytest, frontend, end to en
 run: $(VENV)/.installed npm build-frontend ## Start the whole system with demo data at http://localhost:8000/
 	$(PY) -m launcher run
 
+.PHONY: bench
+bench: $(VENV)/.installed npm build-frontend redis-up ## The benchmark: seeds 100,000 cases, drives the system, prints ratios to ceilings
+	$(PY) -m bench $(BENCH_ARGS)
+
 .PHONY: token
 token: $(VENV)/.installed ## Mint an identity token for grpcurl (ROLE=agent SUBJECT=agt_2001)
 	@$(PY) -m launcher token --role $${ROLE:-agent} --subject $${SUBJECT:-agt_2001}
