@@ -5,13 +5,22 @@ import {
   LEAD,
   THEMES,
   chooseOption,
+  chooseRefundItems,
+  customerRefundCard,
   expectNoAxeViolations,
   expectTheme,
   navigateTo,
   openCaseOnFirstOrder,
+  openCaseOnOrder,
+  openRefundFromApprovals,
+  ordersWithQuotes,
+  planPendingRefund,
+  quantityField,
+  requestRefund,
   signIn,
   uniqueSuffix,
   watchConsole,
+  withRefundLock,
 } from './helpers';
 
 // Every screen, for a customer, an agent and a lead, in the light and the dark theme, against
@@ -22,6 +31,7 @@ for (const theme of THEMES) {
     test.use({ colorScheme: theme, reducedMotion: 'reduce' });
 
     test(`customer pages meet WCAG 2.1 AA (${theme})`, async ({ page }) => {
+      test.setTimeout(180_000);
       const errors = watchConsole(page);
       await page.goto('/sign-in');
       await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
@@ -56,6 +66,54 @@ for (const theme of THEMES) {
       await expect(page.getByText('Your message was sent.')).toBeVisible();
       await expectNoAxeViolations(page, 'the customer case page after a reply (with a notification)');
 
+      // Asking for a refund: the form, its errors, the reason list, the review, and the request
+      // on a case with its confirmation to cancel. A refund that waits for approval is asked for
+      // (on a case of its own order) and cancelled again, so the spec uses nothing up.
+      const caseUrl = page.url();
+      const number = await withRefundLock(async () => {
+        const plan = planPendingRefund(await ordersWithQuotes(page));
+        if (!plan) return null;
+        await openCaseOnOrder(page, plan.orderId, `Refund check ${uniqueSuffix()}`, 'Checking the refund pages.');
+        await page.getByRole('link', { name: 'Ask for a refund' }).click();
+        await expect(page.getByRole('group', { name: 'Items' })).toBeVisible();
+        await expectNoAxeViolations(page, 'the refund form', `${theme}-refund-form`);
+        await page.getByRole('button', { name: 'Continue to review' }).click();
+        await expect(page.getByRole('alert').filter({ hasText: 'There is a problem' })).toBeFocused();
+        await chooseRefundItems(page, plan.picks);
+        const first = plan.picks[0]!.title;
+        await quantityField(page, first).fill('99');
+        await expect(quantityField(page, first)).toHaveAttribute('aria-invalid', 'true');
+        await expectNoAxeViolations(page, 'the refund form with errors', `${theme}-refund-form-errors`);
+        await quantityField(page, first).fill('1');
+        await page.getByRole('button', { name: /Why are you asking for a refund/ }).click();
+        await expect(page.getByRole('listbox')).toBeVisible();
+        await expectNoAxeViolations(page, 'the refund reasons, open');
+        await page.keyboard.press('Escape');
+        await page.getByRole('link', { name: 'Back to your case' }).click();
+        return requestRefund(page, plan.picks, {
+          onReview: () => expectNoAxeViolations(page, 'the refund review', `${theme}-refund-review`),
+        });
+      });
+      if (number) {
+        const card = customerRefundCard(page, number);
+        await expect(card).toContainText('Waiting for approval');
+        await expectNoAxeViolations(page, 'the customer case page with a refund', `${theme}-customer-case-refund`);
+        await card.getByRole('button', { name: 'Cancel this request' }).click();
+        const dialog = page.getByRole('alertdialog', { name: `Cancel refund request ${number}?` });
+        await expect(dialog).toBeVisible();
+        await expectNoAxeViolations(page, 'the cancel-refund confirmation', `${theme}-confirm-cancel-refund`);
+        await dialog.getByRole('button', { name: 'Cancel request' }).click();
+        await expect(card.locator('.badge')).toHaveText('Cancelled');
+        await expectNoAxeViolations(page, 'the customer case page with a cancelled refund');
+      } else {
+        // Nothing could be asked for without using it up: the form (or its "nothing left") only.
+        await page.goto(caseUrl);
+        await page.getByRole('link', { name: 'Ask for a refund' }).click();
+        await expect(page.getByRole('heading', { level: 1, name: 'Ask for a refund' })).toBeVisible();
+        await expect(page.getByRole('status')).toHaveCount(0);
+        await expectNoAxeViolations(page, 'the refund page', `${theme}-refund-form`);
+      }
+
       await navigateTo(page, 'My cases');
       await expect(page.getByRole('row').filter({ hasText: subject })).toHaveCount(1);
       await expectNoAxeViolations(page, 'My cases', `${theme}-my-cases`);
@@ -67,6 +125,7 @@ for (const theme of THEMES) {
     });
 
     test(`agent pages meet WCAG 2.1 AA (${theme})`, async ({ page, browser }) => {
+      test.setTimeout(180_000);
       const customerContext = await browser.newContext({ colorScheme: theme });
       try {
         const customer = await customerContext.newPage();
@@ -105,6 +164,51 @@ for (const theme of THEMES) {
         await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
         await expectNoAxeViolations(page, 'the keyboard shortcuts dialog', `${theme}-shortcuts`);
         await page.keyboard.press('Escape');
+
+        // The approvals queue, both views.
+        await navigateTo(page, 'Approvals');
+        await expect(page.getByRole('heading', { level: 1, name: 'Approvals' })).toBeVisible();
+        await expect(page.getByRole('status')).toHaveCount(0); // loaded
+        await expectNoAxeViolations(page, 'the approvals queue', `${theme}-approvals`);
+        await chooseOption(page, 'Show', 'Failed payouts');
+        await expect(page.getByRole('status')).toHaveCount(0);
+        await expectNoAxeViolations(page, 'the failed payouts', `${theme}-approvals-failed`);
+
+        // A refund the customer asks for on the case: its page, the decisions, their checks.
+        // (One that waits for approval, on a case of its own order; rejected again below.)
+        const number = await withRefundLock(async () => {
+          const plan = planPendingRefund(await ordersWithQuotes(customer));
+          if (!plan) return null;
+          await openCaseOnOrder(customer, plan.orderId, `Refund check ${uniqueSuffix()}`, 'Checking the refund pages.');
+          return requestRefund(customer, plan.picks);
+        });
+        if (number) {
+          await openRefundFromApprovals(page, number);
+          await expectNoAxeViolations(page, 'the refund page (agent)', `${theme}-agent-refund`);
+          const reject = page.getByRole('button', { name: 'Reject refund' });
+          if (await reject.count()) {
+            await reject.click();
+            await expect(page.getByLabel('Reason for rejecting')).toHaveAttribute('aria-invalid', 'true');
+            await expectNoAxeViolations(page, 'the refund page with a missing reason', `${theme}-agent-refund-errors`);
+          }
+          const approve = page.getByRole('button', { name: 'Approve refund' });
+          if (await approve.count()) {
+            // By keyboard: right after a full-page screenshot the page may still be settling.
+            await approve.focus();
+            await page.keyboard.press('Enter');
+            await expect(page.getByRole('alertdialog', { name: `Approve refund ${number}?` })).toBeVisible();
+            await expectNoAxeViolations(page, 'the approve confirmation', `${theme}-confirm-approve`);
+            await page.keyboard.press('Escape');
+          }
+          if (await reject.count()) {
+            // Rejecting gives the items back, so the data is as the spec found it.
+            await page.getByLabel('Reason for rejecting').fill('Checked by the accessibility spec: not refunded.');
+            await reject.click();
+            await page.getByRole('alertdialog', { name: `Reject refund ${number}?` }).getByRole('button', { name: 'Reject refund' }).click();
+            await expect(page.getByText(`Refund ${number} is rejected. The customer will see your reason.`)).toBeVisible();
+            await expectNoAxeViolations(page, 'the refund page after a decision');
+          }
+        }
         expect(errors).toEqual([]);
       } finally {
         await customerContext.close();
@@ -112,6 +216,7 @@ for (const theme of THEMES) {
     });
 
     test(`lead pages meet WCAG 2.1 AA (${theme})`, async ({ page, browser }) => {
+      test.setTimeout(120_000);
       const customerContext = await browser.newContext({ colorScheme: theme });
       try {
         const customer = await customerContext.newPage();
@@ -133,6 +238,23 @@ for (const theme of THEMES) {
         await page.getByRole('button', { name: 'Change priority' }).click();
         await expect(page.getByText('Priority is now urgent.')).toBeVisible();
         await expectNoAxeViolations(page, 'the case page (lead)', `${theme}-lead-case`);
+
+        await navigateTo(page, 'Approvals');
+        await expect(page.getByRole('heading', { level: 1, name: 'Approvals' })).toBeVisible();
+        await expect(page.getByRole('status')).toHaveCount(0);
+        await expectNoAxeViolations(page, 'the approvals queue (lead)', `${theme}-lead-approvals`);
+
+        await navigateTo(page, 'Dashboard');
+        await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+        await expect(page.getByRole('table', { name: 'Refunds: the numbers' })).toBeVisible();
+        await expect(page.getByRole('img', { name: /^Open cases by status:/ })).toBeVisible();
+        await expectNoAxeViolations(page, 'the dashboard', `${theme}-dashboard`);
+        await page.getByRole('button', { name: /Period/ }).click();
+        await expect(page.getByRole('listbox')).toBeVisible();
+        await expectNoAxeViolations(page, 'the period list, open');
+        await page.getByRole('option', { name: 'Last 7 days' }).click();
+        await expect(page.getByRole('button', { name: /Period/ })).toContainText('Last 7 days');
+        await expectNoAxeViolations(page, 'the dashboard for 7 days');
         expect(errors).toEqual([]);
       } finally {
         await customerContext.close();

@@ -1,3 +1,4 @@
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import { useSession } from './api';
 import type { Role } from './api/types';
@@ -9,9 +10,21 @@ import { OrdersPage } from './pages/OrdersPage';
 import { OpenCasePage } from './pages/OpenCasePage';
 import { MyCasesPage } from './pages/MyCasesPage';
 import { CustomerCasePage } from './pages/CustomerCasePage';
-import { QueuePage } from './pages/QueuePage';
-import { AgentCasePage } from './pages/AgentCasePage';
 import { NotFoundPage } from './pages/NotFoundPage';
+
+// Screens that only some people open are loaded when first needed (a smaller first download).
+const RefundRequestPage = lazy(() =>
+  import('./pages/RefundRequestPage').then((m) => ({ default: m.RefundRequestPage })),
+);
+const ApprovalsPage = lazy(() => import('./pages/ApprovalsPage').then((m) => ({ default: m.ApprovalsPage })));
+const RefundPage = lazy(() => import('./pages/RefundPage').then((m) => ({ default: m.RefundPage })));
+const QueuePage = lazy(() => import('./pages/QueuePage').then((m) => ({ default: m.QueuePage })));
+const AgentCasePage = lazy(() => import('./pages/AgentCasePage').then((m) => ({ default: m.AgentCasePage })));
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+
+function Later({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading>Loading the page…</Loading>}>{children}</Suspense>;
+}
 
 /** Waits for the session; sends people who are not signed in to the sign-in page. */
 function RequireAuth() {
@@ -52,7 +65,13 @@ function Home() {
 function CaseRoute() {
   const { data: user } = useSession();
   if (!user) return null;
-  return user.role === 'customer' ? <CustomerCasePage /> : <AgentCasePage />;
+  return user.role === 'customer' ? (
+    <CustomerCasePage />
+  ) : (
+    <Later>
+      <AgentCasePage />
+    </Later>
+  );
 }
 
 export function App() {
@@ -66,10 +85,51 @@ export function App() {
             <Route path="orders" element={<OrdersPage />} />
             <Route path="orders/:orderId/new-case" element={<OpenCasePage />} />
             <Route path="cases" element={<MyCasesPage />} />
+            <Route
+              path="cases/:caseId/refund"
+              element={
+                <Later>
+                  <RefundRequestPage />
+                </Later>
+              }
+            />
           </Route>
           <Route path="cases/:caseId" element={<CaseRoute />} />
           <Route element={<RequireRole roles={['agent', 'lead']} />}>
-            <Route path="queue" element={<QueuePage />} />
+            <Route
+              path="queue"
+              element={
+                <Later>
+                  <QueuePage />
+                </Later>
+              }
+            />
+            <Route
+              path="approvals"
+              element={
+                <Later>
+                  <ApprovalsPage />
+                </Later>
+              }
+            />
+            <Route
+              path="refunds/:refundId"
+              element={
+                <Later>
+                  <RefundPage />
+                </Later>
+              }
+            />
+          </Route>
+          <Route element={<RequireRole roles={['lead']} />}>
+            <Route
+              path="dashboard"
+              element={
+                <Later>
+                  <DashboardPage />
+                </Later>
+              }
+            />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

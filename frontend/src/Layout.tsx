@@ -108,11 +108,25 @@ function SiteHeader({ user }: { user: User | null }) {
                       </li>
                     </>
                   ) : (
-                    <li>
-                      <NavLink to="/queue" onClick={() => setMenuOpen(false)}>
-                        Queue
-                      </NavLink>
-                    </li>
+                    <>
+                      <li>
+                        <NavLink to="/queue" onClick={() => setMenuOpen(false)}>
+                          Queue
+                        </NavLink>
+                      </li>
+                      <li>
+                        <NavLink to="/approvals" onClick={() => setMenuOpen(false)}>
+                          Approvals
+                        </NavLink>
+                      </li>
+                      {user.role === 'lead' ? (
+                        <li>
+                          <NavLink to="/dashboard" onClick={() => setMenuOpen(false)}>
+                            Dashboard
+                          </NavLink>
+                        </li>
+                      ) : null}
+                    </>
                   )}
                 </ul>
               </nav>

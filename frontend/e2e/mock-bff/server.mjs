@@ -23,25 +23,45 @@ const USERS = [
 const PASSWORD = 'demo-password';
 
 const eur = (amountMinor) => ({ amountMinor, currency: 'EUR' });
-const daysAgo = (d) => new Date(Date.now() - d * 86_400_000).toISOString();
+const DAY = 86_400_000;
+const daysAgo = (d) => new Date(Date.now() - d * DAY).toISOString();
+// The same demo orders as the shop stand-in of the real system (shop_stub/catalog.py), so that the
+// specs meet the same data here and there: [lineId, product, quantity, unit price, discount %].
 function order(id, customerId, placed, delivered, status, lines) {
-  const withPaid = lines.map(([lineId, productTitle, quantity, unit]) => ({
-    id: lineId,
-    productTitle,
-    quantity,
-    unitPrice: eur(unit),
-    paid: eur(unit * quantity),
-  }));
+  const withPaid = lines.map(([lineId, productTitle, quantity, unit, discount = 0]) => {
+    const gross = unit * quantity;
+    return { id: lineId, productTitle, quantity, unitPrice: eur(unit), paid: eur(gross - Math.floor((gross * discount) / 100)) };
+  });
   const total = withPaid.reduce((n, l) => n + l.paid.amountMinor, 0);
   return { customerId, order: { id, placedAt: daysAgo(placed), deliveredAt: delivered === null ? null : daysAgo(delivered), status, total: eur(total), lines: withPaid } };
 }
 const ORDERS = [
-  order('ord_1001', 'u-ana', 12, 9, 'delivered', [
-    ['ln_1', 'Ceramic mug, blue', 2, 1250],
-    ['ln_2', 'Tea towel set', 1, 1999],
+  // Ana: delivered 3 days ago, inside the 30-day window; three phone cases with 10 % off.
+  order('ord_1001', 'u-ana', 7, 3, 'delivered', [
+    ['ln_1', 'Wireless headphones', 1, 7900],
+    ['ln_2', 'Phone case', 3, 1299, 10],
   ]),
-  order('ord_1002', 'u-ana', 3, null, 'shipped', [['ln_3', 'Desk lamp', 1, 4999]]),
-  order('ord_2001', 'u-ben', 20, 15, 'delivered', [['ln_4', 'Running shoes', 1, 8999]]),
+  // Ana: delivered 60 days ago, outside the refund window.
+  order('ord_1002', 'u-ana', 65, 60, 'delivered', [
+    ['ln_1', 'Coffee grinder', 1, 4990],
+    ['ln_2', 'USB-C cable', 2, 1490],
+  ]),
+  // Ana: shipped, not delivered yet (the refund window has not started).
+  order('ord_1003', 'u-ana', 2, null, 'shipped', [
+    ['ln_1', 'Running shoes', 1, 8995],
+    ['ln_2', 'Sports socks (pair)', 3, 499],
+  ]),
+  // Ana: above 500.00, a refund of the machine needs a lead's approval.
+  order('ord_1004', 'u-ana', 14, 10, 'delivered', [
+    ['ln_1', 'Espresso machine', 1, 64900],
+    ['ln_2', 'Descaling tablets', 4, 950, 5],
+  ]),
+  order('ord_1005', 'u-ben', 9, 5, 'delivered', [
+    ['ln_1', 'Desk lamp', 2, 3450, 15],
+    ['ln_2', 'Water bottle', 3, 2250],
+  ]),
+  order('ord_1006', 'u-ben', 25, 21, 'delivered', [['ln_1', 'Office chair', 1, 21900]]),
+  order('ord_1007', 'u-ben', 1, null, 'paid', [['ln_1', 'Notebook A5', 5, 349]]),
 ];
 
 const SLA_HOURS = { urgent: [1, 8], high: [4, 24], normal: [8, 48], low: [24, 96] };
@@ -86,9 +106,50 @@ function event(record, actor, kind, summary, internal = false) {
   record.timeline.push({ id: randomUUID(), kind, actor: person(actor), summary, createdAt: now(), internal });
 }
 
-function touch(record) {
+/** Records a change of the case: a new etag, and a `case-changed` event to its open pages. */
+function touch(record, kind = 'updated') {
   record.case.updatedAt = now();
   record.case.etag = randomBytes(6).toString('hex');
+  broadcast(record, kind);
+}
+
+// --- live updates (server-sent events) ----------------------------------------------------------
+
+const watchers = new Map(); // case id -> Set of responses
+
+function sseWrite(res, lines) {
+  res.write(`${lines.join('\n')}\n\n`);
+}
+
+function broadcast(record, kind) {
+  const set = watchers.get(record.case.id);
+  if (!set) return;
+  const data = JSON.stringify({ etag: record.case.etag, kind, kinds: [kind] });
+  for (const res of set) sseWrite(res, [`id: ${record.case.etag}`, 'event: case-changed', `data: ${data}`]);
+}
+
+function watch(req, res, record, url) {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+    'X-Request-Id': randomUUID(),
+  });
+  sseWrite(res, [`id: ${record.case.etag}`, 'retry: 2000']);
+  // The page's version (or the last one this browser saw): if the case moved on since, say so now.
+  const known = url.searchParams.get('etag') ?? req.headers['last-event-id'];
+  if (known && known !== record.case.etag) {
+    const data = JSON.stringify({ etag: record.case.etag, kind: 'resync', kinds: ['resync'] });
+    sseWrite(res, [`id: ${record.case.etag}`, 'event: case-changed', `data: ${data}`]);
+  }
+  let set = watchers.get(record.case.id);
+  if (!set) watchers.set(record.case.id, (set = new Set()));
+  set.add(res);
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  req.on('close', () => {
+    clearInterval(keepAlive);
+    set.delete(res);
+  });
 }
 
 const STATUS_TEXT = { open: 'open', in_progress: 'in progress', waiting_on_customer: 'waiting on the customer', resolved: 'resolved', closed: 'closed' };
@@ -149,11 +210,303 @@ function casePage(record, user) {
     messages: record.messages.filter((m) => staff || !m.internal),
     timeline: record.timeline.filter((t) => staff || !t.internal),
     order,
-    refunds: [],
+    refunds: refunds.filter((r) => r.caseId === record.case.id).map((r) => refundView(r, user)),
   };
 }
 
 const loginAttempts = new Map();
+
+// --- refunds ------------------------------------------------------------------------------------
+// The rules of refund_svc, in small: per order line, refunds that hold money (pending, approved,
+// processing, refunded) never exceed what was bought and paid; units are priced pro rata of what is
+// left, rounded down, the last ones taking the rest; at or below 50.00 inside the window a refund is
+// approved at once, above 500.00 only a lead approves, between any agent; nobody approves their own.
+
+const AUTO_APPROVE_LIMIT = 5000;
+const LEAD_LIMIT = 50000;
+const WINDOW_DAYS = 30;
+const REFUND_CREATE_LIMIT = 10; // per user per minute, like the BFF's default
+// For trying the UI's failed payouts: a share of payouts fail (0..1), or every refund's first one.
+const PAYOUT_FAILURE_RATE = Number(process.env.MOCK_PAYOUT_FAILURE_RATE ?? 0);
+const FAIL_FIRST_PAYOUT = process.env.MOCK_PAYOUT_FAIL_FIRST === '1';
+const REASONS = ['damaged', 'wrong_item', 'missing_item', 'not_delivered', 'not_as_described', 'changed_mind', 'other'];
+const METHODS = ['original_payment', 'store_credit'];
+const HOLDING = ['pending_approval', 'approved', 'processing', 'refunded'];
+const OPEN = ['pending_approval', 'approved', 'processing'];
+
+const refunds = []; // { refund fields..., customerId, refundedAt }
+const idempotency = new Map(); // `${userId}\0${key}` -> { body, refundId }
+const refundCreates = new Map(); // user id -> [times]
+let nextRefundNumber = 2001;
+
+const money = (m) => `€${(m / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+
+function windowEnd(ord) {
+  return ord.deliveredAt ? new Date(Date.parse(ord.deliveredAt) + WINDOW_DAYS * DAY).toISOString() : null;
+}
+function insideWindow(ord) {
+  const end = windowEnd(ord);
+  return end === null || Date.now() <= Date.parse(end);
+}
+
+function refundableLines(ord) {
+  return ord.lines.map((line) => {
+    let quantity = line.quantity;
+    let amount = line.paid.amountMinor;
+    for (const r of refunds) {
+      if (r.orderId !== ord.id || !HOLDING.includes(r.status)) continue;
+      for (const l of r.lines) {
+        if (l.lineId !== line.id) continue;
+        quantity -= l.quantity;
+        amount -= l.amount.amountMinor;
+      }
+    }
+    quantity = Math.max(0, quantity);
+    amount = quantity === 0 ? 0 : Math.max(0, amount);
+    return { line, quantity, amount };
+  });
+}
+
+function price(refundable, quantity) {
+  if (quantity === refundable.quantity) return refundable.amount;
+  return Math.floor((refundable.amount * quantity) / refundable.quantity);
+}
+
+function quote(ord) {
+  return {
+    orderId: ord.id,
+    currency: 'EUR',
+    windowOpen: insideWindow(ord),
+    windowEndsAt: windowEnd(ord),
+    lines: refundableLines(ord).map(({ line, quantity, amount }) => ({
+      lineId: line.id,
+      productTitle: line.productTitle,
+      quantityBought: line.quantity,
+      quantityRefundable: quantity,
+      amountPaid: line.paid,
+      amountRefundable: eur(amount),
+    })),
+  };
+}
+
+function openRefunds(record) {
+  return refunds.filter((r) => r.caseId === record.case.id && OPEN.includes(r.status));
+}
+
+function refundView(r, user) {
+  const staff = user.role !== 'customer';
+  const pending = r.status === 'pending_approval';
+  const own = r.requestedBy.id === user.id;
+  const record = cases.find((c) => c.case.id === r.caseId);
+  const { customerId: _c, refundedAt: _r, payoutAttempts: _p, failure, ...fields } = r;
+  return {
+    ...fields,
+    caseNumber: record?.case.number ?? null,
+    failureReason: staff ? (failure ?? null) : null,
+    canCancel: !staff && own && pending,
+    canApprove: staff && pending && !own && (r.requiredApproval !== 'lead' || user.role === 'lead'),
+    canReject: staff && pending,
+    canRetry: staff && r.status === 'failed',
+  };
+}
+
+function refundVisible(r, user) {
+  return user.role !== 'customer' || r.customerId === user.id;
+}
+
+/** A refund event on its case's timeline, in the words support_svc uses, and news to open pages. */
+function refundEvent(r, actor, what) {
+  const record = cases.find((c) => c.case.id === r.caseId);
+  if (!record) return;
+  event(record, actor, 'refund_event', `Refund ${r.number} of ${money(r.total.amountMinor)} ${what}`);
+  touch(record, 'refund_event');
+}
+
+const SYSTEM = { id: 'system', name: 'Automatic update', role: 'system' };
+
+function changeRefund(r, status) {
+  r.status = status;
+  r.updatedAt = now();
+  r.etag = randomBytes(6).toString('hex');
+}
+
+/** The payout worker: an approved refund is paid within a couple of seconds. */
+function payOut(r) {
+  setTimeout(() => {
+    if (r.status !== 'approved') return;
+    changeRefund(r, 'processing');
+    refundEvent(r, SYSTEM, 'is being paid back');
+    setTimeout(() => {
+      if (r.status !== 'processing') return;
+      r.payoutAttempts = (r.payoutAttempts ?? 0) + 1;
+      if (Math.random() < PAYOUT_FAILURE_RATE || (FAIL_FIRST_PAYOUT && r.payoutAttempts === 1)) {
+        changeRefund(r, 'failed');
+        r.failure = 'The bank declined the payment (the card has expired).';
+        refundEvent(r, SYSTEM, 'could not be paid back yet');
+        return;
+      }
+      changeRefund(r, 'refunded');
+      r.refundedAt = now();
+      refundEvent(r, SYSTEM, 'was paid back');
+    }, 1200);
+  }, 600);
+}
+
+function approve(r, by, comment) {
+  const policy = r.requiredApproval === 'auto' ? 'auto_approve' : r.requiredApproval === 'lead' ? 'lead_approval' : 'agent_approval';
+  changeRefund(r, 'approved');
+  r.decision = { outcome: 'approved', by: by ? person(by) : null, policy, comment: comment || null, decidedAt: now() };
+  refundEvent(r, by ?? SYSTEM, 'was approved');
+  payOut(r);
+}
+
+async function createRefund(req, res, record, user) {
+  const times = (refundCreates.get(user.id) ?? []).filter((t) => Date.now() - t < 60_000);
+  times.push(Date.now());
+  refundCreates.set(user.id, times);
+  if (times.length > REFUND_CREATE_LIMIT) {
+    const wait = Math.ceil((60_000 - (Date.now() - times[0])) / 1000);
+    return problem(res, 429, 'You have asked for several refunds in a short time. Please wait a minute and try again.', 'TOO_MANY_REFUND_REQUESTS', undefined, { 'Retry-After': String(wait) });
+  }
+  const body = await readJson(req);
+  if (body === null) return problem(res, 400, 'The request could not be read. Please try again.', 'INVALID_JSON');
+  const key = req.headers['idempotency-key'];
+  const canonical = JSON.stringify({ lines: body.lines, reason: body.reason, method: body.method ?? 'original_payment', note: body.note ?? null });
+  if (key) {
+    const seen = idempotency.get(`${user.id}\0${key}`);
+    if (seen) {
+      if (seen.body !== canonical) return problem(res, 409, 'This request was already sent with different content.', 'REQUEST_ID_REUSED');
+      const first = refunds.find((r) => r.id === seen.refundId);
+      return send(res, 201, { refund: refundView(first, user) });
+    }
+  }
+  const ord = ORDERS.find((o) => o.order.id === record.case.orderId)?.order;
+  if (!ord) return problem(res, 404, 'We could not find that order.', 'ORDER_NOT_FOUND');
+  const staff = user.role !== 'customer';
+  const inside = insideWindow(ord);
+  if (!inside && !staff) {
+    return problem(res, 412, 'The time to ask for a refund on this order has passed. Send us a message in the case and we will look at it.', 'REFUND_WINDOW_CLOSED');
+  }
+  const errors = [];
+  let unavailable = false;
+  const available = refundableLines(ord);
+  const lines = [];
+  if (!Array.isArray(body.lines) || body.lines.length === 0) errors.push({ field: 'lines', message: 'Choose at least one item.' });
+  (Array.isArray(body.lines) ? body.lines : []).forEach((l, i) => {
+    const found = available.find((a) => a.line.id === l?.lineId);
+    if (!found) return errors.push({ field: `lines[${i}].lineId`, message: 'Choose an item of this order.' });
+    if (!Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > found.quantity) {
+      if (Number.isInteger(l.quantity) && l.quantity > found.quantity) unavailable = true;
+      return errors.push({ field: `lines[${i}].quantity`, message: 'Choose how many to refund: at least 1, and no more than can still be refunded.' });
+    }
+    lines.push({ lineId: found.line.id, productTitle: found.line.productTitle, quantity: l.quantity, amount: eur(price(found, l.quantity)) });
+  });
+  if (!REASONS.includes(body.reason)) errors.push({ field: 'reason', message: 'Give a reason.' });
+  if (body.method !== undefined && !METHODS.includes(body.method)) errors.push({ field: 'method', message: 'Choose how the money goes back.' });
+  if (typeof body.note === 'string' && body.note.length > 2000) errors.push({ field: 'note', message: 'Add a note (at most 2,000 characters).' });
+  if (!inside && !(typeof body.note === 'string' && body.note.trim())) errors.push({ field: 'note', message: 'Add a note (at most 2,000 characters).' });
+  if (errors.length) {
+    return problem(res, 400, unavailable ? 'You asked to refund more items than can still be refunded.' : 'Some of the information you entered needs another look.', unavailable ? 'QUANTITY_NOT_REFUNDABLE' : 'INVALID_ARGUMENT', errors);
+  }
+  const total = lines.reduce((n, l) => n + l.amount.amountMinor, 0);
+  const requiredApproval = total > LEAD_LIMIT ? 'lead' : inside && total <= AUTO_APPROVE_LIMIT ? 'auto' : 'agent';
+  const createdAt = now();
+  const refund = {
+    id: randomUUID(),
+    number: `R-${nextRefundNumber++}`,
+    caseId: record.case.id,
+    orderId: ord.id,
+    status: 'pending_approval',
+    lines,
+    total: eur(total),
+    reason: body.reason,
+    method: body.method ?? 'original_payment',
+    requestedBy: person(user),
+    createdAt,
+    updatedAt: createdAt,
+    etag: randomBytes(6).toString('hex'),
+    requiredApproval,
+    outsideRefundWindow: !inside,
+    note: typeof body.note === 'string' && body.note.trim() ? body.note.trim() : null,
+    decision: null,
+    customerId: record.customerId,
+  };
+  refunds.push(refund);
+  if (key) idempotency.set(`${user.id}\0${key}`, { body: canonical, refundId: refund.id });
+  refundEvent(refund, user, 'was requested');
+  if (requiredApproval === 'auto') approve(refund, null, null);
+  return send(res, 201, { refund: refundView(refund, user) });
+}
+
+async function refundAction(req, res, r, user, action) {
+  const staff = user.role !== 'customer';
+  const body = await readJson(req);
+  if (body === null) return problem(res, 400, 'The request could not be read. Please try again.', 'INVALID_JSON');
+  if (action === 'cancel') {
+    if (staff) return problem(res, 403, 'Only the customer who receives this refund can cancel it.', 'NOT_REFUND_OWNER');
+  } else if (!staff) {
+    return problem(res, 403, 'Only the support team can do that.', 'STAFF_ONLY');
+  }
+  if (body.etag !== r.etag) return problem(res, 409, 'Someone else changed this in the meantime. Reload to see the latest version, then try again.', 'VERSION_CONFLICT');
+  const wrongState = () => problem(res, 412, "That is not possible in the refund's current status. Reload to see where it stands.", 'INVALID_STATE_TRANSITION');
+  if (action === 'cancel') {
+    if (r.status !== 'pending_approval') return wrongState();
+    changeRefund(r, 'cancelled');
+    refundEvent(r, user, 'was cancelled');
+  } else if (action === 'approve') {
+    if (r.status !== 'pending_approval') return wrongState();
+    if (r.requestedBy.id === user.id) return problem(res, 403, 'You asked for this refund yourself, so someone else on the team has to approve it.', 'SELF_APPROVAL_FORBIDDEN');
+    if (r.requiredApproval === 'lead' && user.role !== 'lead') return problem(res, 403, "A refund this large needs a team lead's approval.", 'LEAD_APPROVAL_REQUIRED');
+    if (typeof body.comment === 'string' && body.comment.length > 2000) return problem(res, 400, 'Some of the information you entered needs another look.', 'INVALID_ARGUMENT', [{ field: 'comment', message: 'Shorten the comment to 2,000 characters at most.' }]);
+    approve(r, user, typeof body.comment === 'string' ? body.comment.trim() : null);
+  } else if (action === 'reject') {
+    if (typeof body.reason !== 'string' || !body.reason.trim()) return problem(res, 400, 'Some of the information you entered needs another look.', 'INVALID_ARGUMENT', [{ field: 'reason', message: 'Give a reason.' }]);
+    if (r.status !== 'pending_approval') return wrongState();
+    changeRefund(r, 'rejected');
+    const policy = r.requiredApproval === 'lead' ? 'lead_approval' : 'agent_approval';
+    r.decision = { outcome: 'rejected', by: person(user), policy, comment: body.reason.trim(), decidedAt: now() };
+    refundEvent(r, user, `was rejected: ${body.reason.trim()}`);
+  } else if (action === 'retry') {
+    if (r.status !== 'failed') return wrongState();
+    if (body.method && !METHODS.includes(body.method)) return problem(res, 400, 'Some of the information you entered needs another look.', 'INVALID_ARGUMENT', [{ field: 'method', message: 'Choose how the money goes back.' }]);
+    if (body.method) r.method = body.method;
+    r.failure = null;
+    changeRefund(r, 'approved');
+    payOut(r);
+  }
+  return send(res, 200, { refund: refundView(r, user) });
+}
+
+function dashboard(url) {
+  const to = Date.parse(url.searchParams.get('to') ?? '') || Date.now();
+  const from = Date.parse(url.searchParams.get('from') ?? '') || to - 30 * DAY;
+  const inPeriod = (iso) => iso && Date.parse(iso) >= from && Date.parse(iso) < to;
+  const open = cases.filter((r) => !['resolved', 'closed'].includes(r.case.status));
+  const openByStatus = ['open', 'in_progress', 'waiting_on_customer'].map((status) => ({
+    status,
+    count: open.filter((r) => r.case.status === status).length,
+  }));
+  const overdue = (c) => c.slaBreached || (!c.firstRespondedAt && c.firstResponseDueAt && Date.parse(c.firstResponseDueAt) < Date.now());
+  const waits = cases
+    .filter((r) => r.case.firstRespondedAt && inPeriod(r.case.createdAt))
+    .map((r) => (Date.parse(r.case.firstRespondedAt) - Date.parse(r.case.createdAt)) / 1000)
+    .sort((a, b) => a - b);
+  const median = waits.length === 0 ? null : waits.length % 2 ? waits[(waits.length - 1) / 2] : (waits[waits.length / 2 - 1] + waits[waits.length / 2]) / 2;
+  const pending = refunds.filter((r) => r.status === 'pending_approval');
+  const refunded = refunds.filter((r) => r.status === 'refunded' && inPeriod(r.refundedAt));
+  const sum = (list) => (list.length ? [eur(list.reduce((n, r) => n + r.total.amountMinor, 0))] : []);
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    openByStatus,
+    breachedOpen: open.filter((r) => overdue(r.case)).length,
+    breachedInPeriod: cases.filter((r) => inPeriod(r.case.createdAt) && overdue(r.case)).length,
+    medianFirstResponseSeconds: median,
+    casesOpened: cases.filter((r) => inPeriod(r.case.createdAt)).length,
+    casesResolved: cases.filter((r) => inPeriod(r.resolvedAt)).length,
+    refunds: { pendingCount: pending.length, pending: sum(pending), refundedCount: refunded.length, refunded: sum(refunded) },
+  };
+}
 
 // --- API ----------------------------------------------------------------------------------------
 
@@ -198,7 +551,8 @@ async function api(req, res, url) {
   const staff = user.role !== 'customer';
 
   if (path === '/api/orders' && method === 'GET') {
-    return send(res, 200, { orders: ORDERS.filter((o) => o.customerId === user.id).map((o) => o.order) });
+    const own = ORDERS.filter((o) => o.customerId === user.id).map((o) => o.order);
+    return send(res, 200, { orders: own.sort((a, b) => b.placedAt.localeCompare(a.placedAt)) });
   }
 
   if (path === '/api/agents' && method === 'GET') {
@@ -249,12 +603,47 @@ async function api(req, res, url) {
     return send(res, 200, { cases: page.map((r) => r.case), nextPageToken: next });
   }
 
-  const m = /^\/api\/cases\/([^/]+)(?:\/(messages|assign|status))?$/.exec(path);
+  const quoteMatch = /^\/api\/orders\/([^/]+)\/refund-quote$/.exec(path);
+  if (quoteMatch && method === 'GET') {
+    const found = ORDERS.find((o) => o.order.id === decodeURIComponent(quoteMatch[1]));
+    if (!found || (!staff && found.customerId !== user.id)) return problem(res, 404, 'We could not find that order.', 'ORDER_NOT_FOUND');
+    return send(res, 200, quote(found.order));
+  }
+
+  if (path === '/api/refunds' && method === 'GET') {
+    const q = url.searchParams;
+    let list = refunds.filter((r) => refundVisible(r, user));
+    const statuses = q.getAll('status');
+    if (statuses.length) list = list.filter((r) => statuses.includes(r.status));
+    if (q.get('caseId')) list = list.filter((r) => r.caseId === q.get('caseId'));
+    list = [...list].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const size = Math.min(Number(q.get('pageSize') ?? 50) || 50, 100);
+    const start = Number(q.get('pageToken') ?? 0) || 0;
+    const next = start + size < list.length ? String(start + size) : null;
+    return send(res, 200, { refunds: list.slice(start, start + size).map((r) => refundView(r, user)), nextPageToken: next });
+  }
+
+  const refundMatch = /^\/api\/refunds\/([^/]+)(?:\/(cancel|approve|reject|retry))?$/.exec(path);
+  if (refundMatch) {
+    const r = refunds.find((x) => x.id === decodeURIComponent(refundMatch[1]));
+    if (!r || !refundVisible(r, user)) return problem(res, 404, 'We could not find that refund.', 'REFUND_NOT_FOUND');
+    if (!refundMatch[2] && method === 'GET') return send(res, 200, { refund: refundView(r, user) });
+    if (refundMatch[2] && method === 'POST') return refundAction(req, res, r, user, refundMatch[2]);
+  }
+
+  if (path === '/api/dashboard' && method === 'GET') {
+    if (user.role !== 'lead') return problem(res, 403, 'Only team leads can see this.', 'LEAD_ONLY');
+    return send(res, 200, dashboard(url));
+  }
+
+  const m = /^\/api\/cases\/([^/]+)(?:\/(messages|assign|status|events|refunds))?$/.exec(path);
   if (m) {
     const record = cases.find((r) => r.case.id === decodeURIComponent(m[1]));
     if (!record || !visible(record, user)) return problem(res, 404, 'We could not find that case.', 'NOT_FOUND');
     const sub = m[2];
     if (!sub && method === 'GET') return send(res, 200, casePage(record, user));
+    if (sub === 'events' && method === 'GET') return watch(req, res, record, url);
+    if (sub === 'refunds' && method === 'POST') return createRefund(req, res, record, user);
 
     const body = await readJson(req);
     if (body === null) return problem(res, 400, 'The request was not understood.', 'INVALID_ARGUMENT');
@@ -270,7 +659,8 @@ async function api(req, res, url) {
       }
       const message = { id: randomUUID(), author: person(user), body: body.body.trim(), internal, createdAt: now() };
       target.messages.push(message);
-      event(target, user, internal ? 'note_added' : 'message_added', internal ? 'Internal note added' : staff ? 'Support replied' : 'Customer replied', internal);
+      const kind = internal ? 'note_added' : 'message_added';
+      event(target, user, kind, internal ? 'Internal note added' : staff ? 'Support replied' : 'Customer replied', internal);
       if (staff && !internal) {
         if (!target.case.firstRespondedAt) target.case.firstRespondedAt = now();
         if (target.case.status === 'open') target.case.status = 'in_progress';
@@ -278,7 +668,7 @@ async function api(req, res, url) {
       if (!staff) {
         if (target.case.status === 'waiting_on_customer' || target.case.status === 'resolved') target.case.status = 'in_progress';
       }
-      touch(target);
+      touch(target, kind);
       return send(res, 201, { message, case: target.case });
     }
 
@@ -290,7 +680,7 @@ async function api(req, res, url) {
       if (body.assigneeId !== null && !who) return problem(res, 400, 'Choose someone from the support team.', 'INVALID_ARGUMENT', [{ field: 'assigneeId', message: 'Choose someone from the support team.' }]);
       record.case.assignee = who ? { id: who.id, name: who.name } : null;
       event(record, user, 'assigned', who ? `Assigned to ${who.name}` : 'Unassigned');
-      touch(record);
+      touch(record, 'assigned');
       return send(res, 200, { case: record.case });
     }
     if (!sub && method === 'PATCH') {
@@ -303,7 +693,7 @@ async function api(req, res, url) {
         record.case.category = body.category;
         event(record, user, 'category_changed', 'Category changed');
       }
-      touch(record);
+      touch(record, body.priority ? 'priority_changed' : 'category_changed');
       return send(res, 200, { case: record.case });
     }
     if (sub === 'status' && method === 'POST') {
@@ -312,9 +702,13 @@ async function api(req, res, url) {
       if (!t || !t.from.includes(record.case.status)) {
         return problem(res, 412, `A case that is ${STATUS_TEXT[record.case.status]} cannot be changed that way.`, 'FAILED_PRECONDITION');
       }
+      if (t.to === 'resolved' && openRefunds(record).length > 0) {
+        return problem(res, 412, 'This case still has a refund in progress, so it cannot be resolved yet.', 'REFUNDS_OPEN');
+      }
       record.case.status = t.to;
+      if (t.to === 'resolved') record.resolvedAt = now();
       event(record, user, 'status_changed', `Status changed to ${STATUS_TEXT[t.to]}`);
-      touch(record);
+      touch(record, 'status_changed');
       return send(res, 200, { case: record.case });
     }
   }
@@ -361,4 +755,9 @@ const server = createServer((req, res) => {
 server.listen(PORT, HOST, () => {
   console.log(`mock BFF on http://${HOST}:${PORT} serving ${DIST}`);
 });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections(); // live-update streams never end by themselves
+  });
+}

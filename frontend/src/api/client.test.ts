@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { server } from '../test/server';
 import { problem } from '../test/fixtures';
 import { ApiError, humanMessage, request } from './client';
-import { api } from './endpoints';
+import { api, caseEventsUrl, refundListQueryString } from './endpoints';
 
 describe('request', () => {
   it('sends the CSRF header, JSON and same-origin credentials on writes', async () => {
@@ -84,6 +84,27 @@ describe('request', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(0);
     expect(error.detail).toMatch(/could not reach/);
+  });
+
+  it('sends the Idempotency-Key it is given on a refund request', async () => {
+    let seen: Request | undefined;
+    server.use(
+      http.post('/api/cases/c1/refunds', ({ request: req }) => {
+        seen = req;
+        return HttpResponse.json({ refund: {} }, { status: 201 });
+      }),
+    );
+    await api.createRefund('c1', { lines: [{ lineId: 'ln_1', quantity: 1 }], reason: 'damaged', method: 'original_payment' }, 'key-1');
+    expect(seen?.headers.get('Idempotency-Key')).toBe('key-1');
+    expect(seen?.headers.get('X-Requested-By')).toBe('acme-ui');
+  });
+
+  it('builds the approvals query and the live-update address', () => {
+    expect(refundListQueryString({ status: ['pending_approval', 'failed'], caseId: 'c 1', pageSize: 50 })).toBe(
+      'status=pending_approval&status=failed&caseId=c+1&pageSize=50',
+    );
+    expect(caseEventsUrl('c/1', 'v 2')).toBe('/api/cases/c%2F1/events?etag=v+2');
+    expect(caseEventsUrl('c1')).toBe('/api/cases/c1/events');
   });
 
   it('resolves to undefined on 204', async () => {

@@ -7,7 +7,7 @@ import {
 } from '@tanstack/react-query';
 import { isApiError } from './client';
 import { api } from './endpoints';
-import type { CaseListQuery, User } from './types';
+import type { CaseListQuery, RefundListQuery, User } from './types';
 
 export const queryKeys = {
   session: ['session'] as const,
@@ -16,6 +16,12 @@ export const queryKeys = {
   allCases: ['cases'] as const,
   case: (caseId: string) => ['case', caseId] as const,
   agents: ['agents'] as const,
+  refundQuote: (orderId: string) => ['refund-quote', orderId] as const,
+  allRefundQuotes: ['refund-quote'] as const,
+  refunds: (query: RefundListQuery) => ['refunds', query] as const,
+  allRefunds: ['refunds'] as const,
+  refund: (refundId: string) => ['refund', refundId] as const,
+  dashboard: (from: string, to: string) => ['dashboard', from, to] as const,
 };
 
 /** The signed-in user, or null when nobody is signed in. */

@@ -1,170 +1,71 @@
-// Types of the BFF's JSON contract (see the BFF contract document).
-// Hand-written for now; this one file will later be generated from the BFF's OpenAPI
-// description by openapi-typescript. Keep every contract type here and nothing else.
+// Types of the BFF's JSON contract. The contract types come from `schema.gen.ts`, which
+// `make gen` generates from the BFF's OpenAPI document (openapi-typescript): never edit that file
+// by hand, and never hand-write a type here that the document describes. This file only gives
+// the generated schemas the names the app uses, and adds the few shapes the document cannot
+// describe (the query builders of the UI, the live-update event, problem bodies as they may
+// arrive).
 
-export type Role = 'customer' | 'agent' | 'lead';
+import type { components, operations } from './schema.gen';
 
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-}
+type Schemas = components['schemas'];
 
-export interface SessionResponse {
-  user: User;
-}
+// --- session -------------------------------------------------------------------------------------
 
-export interface SignInRequest {
-  email: string;
-  password: string;
-}
+export type User = Schemas['User'];
+export type Role = User['role'];
+export type SessionResponse = Schemas['SessionResponse'];
+export type SignInRequest = Schemas['SignInRequest'];
+
+// --- orders --------------------------------------------------------------------------------------
 
 /** Money in integer minor units (cents) plus an ISO 4217 currency. Never a float. */
-export interface Money {
-  amountMinor: number;
-  currency: string;
-}
+export type Money = Schemas['Money'];
+export type Order = Schemas['Order'];
+export type OrderStatus = Order['status'];
+export type OrderLine = Schemas['OrderLine'];
+export type OrdersResponse = Schemas['OrdersResponse'];
 
-export type OrderStatus = 'paid' | 'shipped' | 'delivered';
+// --- cases ---------------------------------------------------------------------------------------
 
-export interface OrderLine {
-  id: string;
-  productTitle: string;
-  quantity: number;
-  unitPrice: Money;
-  paid: Money;
-}
-
-export interface Order {
-  id: string;
-  placedAt: string;
-  deliveredAt: string | null;
-  status: OrderStatus;
-  total: Money;
-  lines: OrderLine[];
-}
-
-export interface OrdersResponse {
-  orders: Order[];
-}
-
-export type CaseCategory =
-  | 'damaged_item'
-  | 'wrong_item'
-  | 'missing_item'
-  | 'not_delivered'
-  | 'late_delivery'
-  | 'quality'
-  | 'billing'
-  | 'refund_or_return'
-  | 'other';
-
-export type CasePriority = 'low' | 'normal' | 'high' | 'urgent';
-
-export type CaseStatus = 'open' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed';
-
-export interface PersonRef {
-  id: string;
-  name: string;
-}
-
-export interface Case {
-  id: string;
-  number: string;
-  orderId: string;
-  orderLineIds: string[];
-  category: CaseCategory;
-  subject: string;
-  description: string;
-  priority: CasePriority;
-  status: CaseStatus;
-  assignee: PersonRef | null;
-  createdAt: string;
-  updatedAt: string;
-  firstResponseDueAt: string | null;
-  resolutionDueAt: string | null;
-  firstRespondedAt: string | null;
-  slaBreached: boolean;
-  etag: string;
-  previousCaseNumber: string | null;
-}
-
+export type Case = Schemas['Case'];
 export type CaseSummary = Case;
+export type CaseCategory = Case['category'];
+export type CasePriority = Case['priority'];
+export type CaseStatus = Case['status'];
+export type PersonRef = Schemas['Person'];
+export type Author = Schemas['Actor'];
+export type AuthorRole = Author['role'];
+export type Message = Schemas['Message'];
+export type TimelineEntry = Schemas['TimelineEntry'];
+export type TimelineKind = TimelineEntry['kind'];
+export type CasePage = Schemas['CasePage'];
+export type CaseResponse = Schemas['CaseResponse'];
+export type CaseListResponse = Schemas['CaseListResponse'];
+export type CreateCaseRequest = Schemas['CreateCaseRequest'];
+export type AddMessageResponse = Schemas['MessageResponse'];
+export type AssignRequest = Schemas['AssignRequest'];
+export type StatusAction = Schemas['StatusRequest']['action'];
+export type ChangeStatusRequest = Schemas['StatusRequest'];
+export type AgentsResponse = Schemas['AgentsResponse'];
 
-export type AuthorRole = Role | 'system';
+/**
+ * POST /api/cases/{caseId}/messages. `internal` has a default in the document, which
+ * openapi-typescript turns into a required field; for a request it is optional.
+ */
+export type AddMessageRequest = Omit<Schemas['AddMessageRequest'], 'internal'> & { internal?: boolean };
 
-export interface Author {
-  id: string;
-  name: string;
-  role: AuthorRole;
-}
+/** PATCH /api/cases/{caseId}: the fields to change (the UI never sends null). */
+export type UpdateCaseRequest = Schemas['UpdateCaseRequest'] & {
+  priority?: CasePriority;
+  category?: CaseCategory;
+};
 
-export interface Message {
-  id: string;
-  author: Author;
-  body: string;
-  internal: boolean;
-  createdAt: string;
-}
+type CaseListParameters = NonNullable<operations['listCases']['parameters']['query']>;
 
-export type TimelineKind =
-  | 'opened'
-  | 'status_changed'
-  | 'assigned'
-  | 'priority_changed'
-  | 'category_changed'
-  | 'message_added'
-  | 'note_added'
-  | 'refund_event'
-  | 'follow_up_opened';
+export type AssigneeFilter = 'mine' | 'unassigned' | (string & {});
+export type CaseSort = NonNullable<CaseListParameters['sort']>;
 
-export interface TimelineEntry {
-  id: string;
-  kind: TimelineKind;
-  actor: Author;
-  summary: string;
-  createdAt: string;
-  internal: boolean;
-}
-
-export interface Refund {
-  id: string;
-  number: string;
-  status: string;
-  total: Money;
-  createdAt: string;
-}
-
-export interface CasePage {
-  case: Case;
-  messages: Message[];
-  timeline: TimelineEntry[];
-  order: Order | null;
-  refunds: Refund[];
-}
-
-export interface CreateCaseRequest {
-  orderId: string;
-  category: CaseCategory;
-  subject: string;
-  description: string;
-  orderLineIds?: string[];
-}
-
-export interface CaseResponse {
-  case: Case;
-}
-
-export interface CaseListResponse {
-  cases: CaseSummary[];
-  nextPageToken: string | null;
-}
-
-export type AssigneeFilter = 'mine' | 'unassigned' | string;
-
-export type CaseSort = 'newest' | 'oldest' | 'due';
-
+/** The queue's filters as the UI keeps them (one priority and category at a time). */
 export interface CaseListQuery {
   status?: CaseStatus[];
   priority?: CasePriority;
@@ -177,49 +78,61 @@ export interface CaseListQuery {
   pageSize?: number;
 }
 
-export interface AddMessageRequest {
-  body: string;
-  internal?: boolean;
+// --- refunds -------------------------------------------------------------------------------------
+
+export type Refund = Schemas['Refund'];
+export type RefundStatus = Refund['status'];
+export type RefundReason = Refund['reason'];
+export type RefundMethod = Refund['method'];
+export type RequiredApproval = Refund['requiredApproval'];
+export type RefundLine = Schemas['RefundLine'];
+export type RefundDecision = Schemas['RefundDecision'];
+export type RefundQuote = Schemas['RefundQuote'];
+export type RefundableLine = Schemas['RefundableLine'];
+export type RefundLineRequest = Schemas['RefundLineRequest'];
+export type CreateRefundRequest = Schemas['CreateRefundRequest'];
+export type RefundResponse = Schemas['RefundResponse'];
+export type RefundListResponse = Schemas['RefundListResponse'];
+export type CancelRefundRequest = Schemas['CancelRefundRequest'];
+export type ApproveRefundRequest = Schemas['ApproveRefundRequest'];
+export type RejectRefundRequest = Schemas['RejectRefundRequest'];
+export type RetryRefundRequest = Schemas['RetryRefundRequest'];
+
+type RefundListParameters = NonNullable<operations['listRefunds']['parameters']['query']>;
+
+/** GET /api/refunds: the filters (all optional). */
+export interface RefundListQuery {
+  status?: RefundStatus[];
+  caseId?: string;
+  pageToken?: string;
+  pageSize?: RefundListParameters['pageSize'];
 }
 
-export interface AddMessageResponse {
-  message: Message;
-  case: Case;
-}
+// --- dashboard -----------------------------------------------------------------------------------
 
-export interface AssignRequest {
-  assigneeId: string | null;
+export type Dashboard = Schemas['Dashboard'];
+export type StatusCount = Schemas['StatusCount'];
+export type RefundStatistics = Schemas['RefundStatistics'];
+
+// --- live updates --------------------------------------------------------------------------------
+
+/**
+ * The data of a `case-changed` server-sent event (GET /api/cases/{caseId}/events). Not in the
+ * OpenAPI document, which can only say that the response is text/event-stream.
+ */
+export interface CaseChangedEvent {
   etag: string;
+  /** What changed, e.g. "message_added", "status_changed", "refund_event"; "resync" after a gap. */
+  kind: string;
+  kinds?: string[];
 }
 
-export interface UpdateCaseRequest {
-  etag: string;
-  priority?: CasePriority;
-  category?: CaseCategory;
-}
+// --- problems ------------------------------------------------------------------------------------
 
-export type StatusAction = 'wait' | 'work' | 'resolve' | 'close' | 'reopen';
+export type FieldError = Schemas['FieldProblem'];
 
-export interface ChangeStatusRequest {
-  action: StatusAction;
-  etag: string;
-}
-
-export interface AgentsResponse {
-  agents: PersonRef[];
-}
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/** RFC 7807 problem details as the BFF sends them (application/problem+json). */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  reason?: string;
-  errors?: FieldError[];
-}
+/**
+ * RFC 9457 problem details (application/problem+json), as they may arrive: every field is
+ * checked before use, since a proxy or a crash can send something else.
+ */
+export type Problem = Partial<Omit<Schemas['Problem'], 'errors'>> & { errors?: FieldError[] | null };

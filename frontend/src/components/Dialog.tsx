@@ -45,8 +45,11 @@ export function Dialog({ title, children, role = 'dialog', isOpen, onOpenChange,
 }
 
 export interface ConfirmDialogProps {
-  /** The button that opens the dialog: a <Button>. */
-  trigger: ReactElement;
+  /** The button that opens the dialog: a <Button>. Leave out to open it with `isOpen`. */
+  trigger?: ReactElement;
+  /** Controlled use (no trigger), e.g. to check a form before asking. */
+  isOpen?: boolean;
+  onOpenChange?: (isOpen: boolean) => void;
   title: string;
   /** What will happen, in plain words. */
   children: ReactNode;
@@ -69,31 +72,41 @@ export function ConfirmDialog({
   cancelLabel = 'Cancel',
   tone = 'primary',
   onConfirm,
+  isOpen,
+  onOpenChange,
 }: ConfirmDialogProps) {
+  const dialog = (
+    <Dialog
+      title={title}
+      role="alertdialog"
+      {...(trigger ? {} : { isOpen: Boolean(isOpen), ...(onOpenChange ? { onOpenChange } : {}) })}
+    >
+      {(close) => (
+        <>
+          <div className="dialog__body">{children}</div>
+          <div className="dialog__actions">
+            <Button variant="secondary" onPress={close} autoFocus>
+              {cancelLabel}
+            </Button>
+            <Button
+              variant={tone}
+              onPress={() => {
+                close();
+                onConfirm();
+              }}
+            >
+              {confirmLabel}
+            </Button>
+          </div>
+        </>
+      )}
+    </Dialog>
+  );
+  if (!trigger) return dialog;
   return (
     <DialogTrigger>
       {trigger}
-      <Dialog title={title} role="alertdialog">
-        {(close) => (
-          <>
-            <div className="dialog__body">{children}</div>
-            <div className="dialog__actions">
-              <Button variant="secondary" onPress={close} autoFocus>
-                {cancelLabel}
-              </Button>
-              <Button
-                variant={tone}
-                onPress={() => {
-                  close();
-                  onConfirm();
-                }}
-              >
-                {confirmLabel}
-              </Button>
-            </div>
-          </>
-        )}
-      </Dialog>
+      {dialog}
     </DialogTrigger>
   );
 }

@@ -7,7 +7,7 @@ export interface SummaryItem {
   message: string;
 }
 
-const FOCUSABLE = 'input, select, textarea, button, [tabindex]';
+const FOCUSABLE = 'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [tabindex]';
 
 /** A list of what is wrong at the top of a form; each item links to its field. */
 export const ErrorSummary = forwardRef<HTMLDivElement, { title?: string; items: SummaryItem[] }>(

@@ -95,3 +95,38 @@ export const TextArea = forwardRef<HTMLTextAreaElement, TextAreaProps>(function 
     </AriaTextField>
   );
 });
+
+export interface NumberFieldProps extends Omit<CommonProps, 'value' | 'onChange'> {
+  /** What was typed, as text: checking it (whole number, within range) is the form's job. */
+  value: string;
+  onChange: (value: string) => void;
+  min?: number;
+  max?: number;
+  isDisabled?: boolean;
+  onBlur?: () => void;
+}
+
+/**
+ * A labelled whole-number input (a native number input: arrow keys step it) with an optional
+ * hint and an inline error tied to it. It never changes what was typed by itself, so a wrong
+ * value stays visible next to its error.
+ */
+export const NumberField = forwardRef<HTMLInputElement, NumberFieldProps>(function NumberField(
+  { label, hint, error, className, min, max, onBlur, ...rest },
+  ref,
+) {
+  return (
+    <AriaTextField
+      {...rest}
+      type="number"
+      inputMode="numeric"
+      onBlur={onBlur}
+      isInvalid={Boolean(error)}
+      validationBehavior="aria"
+      className={['field', 'number-field', className].filter(Boolean).join(' ')}
+    >
+      <Parts label={label} hint={hint} error={error} />
+      <Input ref={ref} className="input input--number" min={min} max={max} step={1} />
+    </AriaTextField>
+  );
+});

@@ -3,6 +3,8 @@
 export { Alert } from './Alert';
 export type { AlertTone } from './Alert';
 export { Badge } from './Badge';
+export { BarChart, chartSummary } from './BarChart';
+export type { Bar } from './BarChart';
 export type { BadgeTone } from './Badge';
 export { Button, ButtonLink } from './Button';
 export type { ButtonVariant } from './Button';
@@ -21,12 +23,13 @@ export {
   useShortcuts,
 } from './KeyboardShortcuts';
 export { APP_NAME, Page } from './Page';
+export { Radio, RadioGroup } from './Radio';
 export { Select } from './Select';
 export type { SelectOption } from './Select';
 export { SlaBadge } from './SlaBadge';
 export { Loading, Skeleton, Spinner } from './Spinner';
 export { Table } from './Table';
 export type { Column } from './Table';
-export { TextArea, TextField } from './TextField';
+export { NumberField, TextArea, TextField } from './TextField';
 export { ThemeSwitch } from './ThemeSwitch';
 export { ToastProvider, useToast } from './Toast';

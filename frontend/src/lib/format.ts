@@ -149,18 +149,3 @@ export function slaState(c: Case, now: number = Date.now()): SlaState {
 export function pluralize(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
-
-const REFUND_STATUS_LABELS: Record<string, string> = {
-  pending_approval: 'waiting for approval',
-  approved: 'approved',
-  processing: 'being paid out',
-  refunded: 'refunded',
-  rejected: 'declined',
-  cancelled: 'cancelled',
-  failed: 'delayed, we are retrying',
-};
-
-export function refundStatusLabel(status: string): string {
-  const key = status.toLowerCase();
-  return REFUND_STATUS_LABELS[key] ?? key.replace(/_/g, ' ');
-}

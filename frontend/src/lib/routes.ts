@@ -7,3 +7,7 @@ export function homePath(role: Role): string {
 
 export const casePath = (caseId: string) => `/cases/${encodeURIComponent(caseId)}`;
 export const newCasePath = (orderId: string) => `/orders/${encodeURIComponent(orderId)}/new-case`;
+export const refundRequestPath = (caseId: string) => `/cases/${encodeURIComponent(caseId)}/refund`;
+export const refundPath = (refundId: string) => `/refunds/${encodeURIComponent(refundId)}`;
+export const APPROVALS_PATH = '/approvals';
+export const DASHBOARD_PATH = '/dashboard';

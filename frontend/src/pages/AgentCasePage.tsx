@@ -22,12 +22,13 @@ import {
   Conversation,
   Description,
   OrderSummary,
-  Refunds,
   Section,
   Timeline,
   statusTone,
 } from './caseParts';
 import { useCasePage } from './useCasePage';
+import { StaffRefunds } from './refundParts';
+import { useAnnounceCaseChanges, useCaseEvents } from './useCaseLiveUpdates';
 
 export const CONFLICT_MESSAGE = 'Someone else changed this case; we reloaded it.';
 export const COMPOSER_ID = 'composer-body';
@@ -370,8 +371,10 @@ function Composer({ kase, inputRef }: { kase: Case; inputRef: RefObject<HTMLText
 }
 
 export function AgentCasePage() {
-  const { query } = useCasePage();
+  const { caseId, query } = useCasePage();
   const { data: user } = useSession();
+  useCaseEvents(caseId, query.data);
+  useAnnounceCaseChanges(query.data, user);
   const location = useLocation();
   const composer = useRef<HTMLTextAreaElement>(null);
   const flash = (location.state as { flash?: string } | null)?.flash;
@@ -433,11 +436,9 @@ export function AgentCasePage() {
             <Section title="Order" id="order-heading">
               <OrderSummary order={page.order} kase={kase} />
             </Section>
-            {page.refunds.length > 0 ? (
-              <Section title="Refunds" id="refunds-heading">
-                <Refunds refunds={page.refunds} />
-              </Section>
-            ) : null}
+            <Section title="Refunds" id="refunds-heading">
+              <StaffRefunds refunds={page.refunds} />
+            </Section>
           </aside>
         </div>
       ) : null}

@@ -3,20 +3,43 @@ import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, humanMessage, isApiError, queryKeys, useSession } from '../api';
 import type { CasePage } from '../api/types';
-import { Alert, Badge, Button, ConfirmDialog, Page, Skeleton, TextArea, useToast } from '../components';
+import { Alert, Badge, Button, ButtonLink, ConfirmDialog, Page, Skeleton, TextArea, useToast } from '../components';
 import { CUSTOMER_STATUS_LABELS, NEXT_STEP } from '../lib/format';
-import { casePath } from '../lib/routes';
+import { casePath, refundRequestPath } from '../lib/routes';
 import {
   CaseDetails,
   Conversation,
   Description,
   OrderSummary,
-  Refunds,
   Section,
   Timeline,
   statusTone,
 } from './caseParts';
 import { useCasePage } from './useCasePage';
+import { CustomerRefunds } from './refundParts';
+import { useAnnounceCaseChanges, useCaseEvents } from './useCaseLiveUpdates';
+
+/** The case's refunds, and the way to ask for one while the case is not closed. */
+function RefundsSection({ page }: { page: CasePage }) {
+  const kase = page.case;
+  const canAsk = kase.status !== 'closed' && page.order !== null;
+  return (
+    <Section title="Refunds" id="refunds-heading">
+      {page.refunds.length > 0 ? (
+        <CustomerRefunds refunds={page.refunds} caseId={kase.id} />
+      ) : (
+        <p>{canAsk ? 'If you would like money back for items in this order, you can ask for a refund here.' : 'No refunds have been asked for on this case.'}</p>
+      )}
+      {canAsk ? (
+        <p>
+          <ButtonLink to={refundRequestPath(kase.id)} variant={page.refunds.length > 0 ? 'secondary' : 'primary'}>
+            Ask for a refund
+          </ButtonLink>
+        </p>
+      ) : null}
+    </Section>
+  );
+}
 
 function ReplyForm({ page }: { page: CasePage }) {
   const kase = page.case;
@@ -128,8 +151,10 @@ function CloseCase({ page, focusAfter }: { page: CasePage; focusAfter: RefObject
 }
 
 export function CustomerCasePage() {
-  const { query } = useCasePage();
+  const { caseId, query } = useCasePage();
   const { data: user } = useSession();
+  useCaseEvents(caseId, query.data);
+  useAnnounceCaseChanges(query.data, user);
   const location = useLocation();
   const flash = (location.state as { flash?: string } | null)?.flash;
   const page = query.data;
@@ -174,6 +199,7 @@ export function CustomerCasePage() {
               </p>
               <CloseCase page={page} focusAfter={statusHeading} />
             </Section>
+            <RefundsSection page={page} />
             <Section title="What you told us" id="description-heading">
               <Description kase={kase} />
             </Section>
@@ -192,11 +218,6 @@ export function CustomerCasePage() {
             <Section title="Your order" id="order-heading">
               <OrderSummary order={page.order} kase={kase} />
             </Section>
-            {page.refunds.length > 0 ? (
-              <Section title="Refunds" id="refunds-heading">
-                <Refunds refunds={page.refunds} />
-              </Section>
-            ) : null}
           </aside>
         </div>
       ) : null}

@@ -182,7 +182,8 @@ describe('Queue', () => {
 
     act(() => screen.getByRole('link', { name: 'C-2' }).focus());
     await user.keyboard('{Enter}');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Second case' })).toHaveFocus();
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Second case' });
+    await waitFor(() => expect(heading).toHaveFocus()); // the case page loads on first use
   });
 
   it('becomes a list of cards with folded filters on a phone', async () => {

@@ -1,6 +1,6 @@
 import type { ReactNode, Ref } from 'react';
 import { Link } from 'react-router-dom';
-import type { Case, CasePage, CasePriority, CaseStatus, CaseSummary, Message, Order, TimelineEntry, User } from '../api/types';
+import type { Case, CasePriority, CaseStatus, CaseSummary, Message, Order, TimelineEntry, User } from '../api/types';
 import { Badge, SlaBadge, type BadgeTone } from '../components';
 import {
   CATEGORY_LABELS,
@@ -8,8 +8,6 @@ import {
   PRIORITY_LABELS,
   STATUS_LABELS,
   formatDateTime,
-  formatMoney,
-  refundStatusLabel,
   roleLabel,
 } from '../lib/format';
 import { casePath } from '../lib/routes';
@@ -207,20 +205,6 @@ export function OrderSummary({ order, kase }: { order: Order | null; kase: Case 
       ) : null}
       <OrderItems order={order} caption={`Items in the ${orderPhrase(order)}`} />
     </>
-  );
-}
-
-export function Refunds({ refunds }: { refunds: CasePage['refunds'] }) {
-  if (refunds.length === 0) return null;
-  return (
-    <ul className="plain-list">
-      {refunds.map((r) => (
-        <li key={r.id}>
-          Refund {r.number}: {formatMoney(r.total)}, {refundStatusLabel(r.status)}, asked
-          for on {formatDateTime(r.createdAt)}
-        </li>
-      ))}
-    </ul>
   );
 }
 

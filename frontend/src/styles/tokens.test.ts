@@ -47,7 +47,7 @@ const TEXT: [string, string[]][] = [
 const NON_TEXT: [string, string[]][] = [
   ['border', ['bg', 'surface', 'surface-subtle']],
   ['focus', ['bg', 'surface', 'surface-subtle', 'focus-halo']],
-  ['primary', ['bg', 'surface']],
+  ['primary', ['bg', 'surface', 'surface-subtle']], // also the dashboard's bars on their track
   ['danger', ['bg', 'surface']],
   ['note-border', ['note-bg', 'surface']],
 ];

@@ -1,11 +1,12 @@
 import { HttpResponse } from 'msw';
-import type { Case, CasePage, FieldError, Order, User } from '../api/types';
+import type { Case, CasePage, FieldError, Order, Refund, RefundQuote, User } from '../api/types';
 
 export const ORIGIN = 'http://localhost:3000';
 export const url = (path: string) => `${ORIGIN}${path}`;
 
 export const ana: User = { id: 'u1', name: 'Ana Example', email: 'ana@example.com', role: 'customer' };
 export const sam: User = { id: 'a1', name: 'Sam Agent', email: 'sam@example.com', role: 'agent' };
+export const lee: User = { id: 'l1', name: 'Lee Lead', email: 'lee@example.com', role: 'lead' };
 
 export const order: Order = {
   id: 'ord_1001',
@@ -64,4 +65,72 @@ export function problem(status: number, detail: string, errors?: FieldError[], h
     { type: 'about:blank', title: detail, status, detail, reason: 'SOME_REASON', ...(errors ? { errors } : {}) },
     { status, headers: { 'Content-Type': 'application/problem+json', ...headers } },
   );
+}
+
+export const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
+
+/** What the order above can still refund: two mugs (one already refunded elsewhere) and a towel set. */
+export function makeQuote(overrides: Partial<RefundQuote> = {}): RefundQuote {
+  return {
+    orderId: order.id,
+    currency: 'EUR',
+    windowOpen: true,
+    windowEndsAt: '2025-04-03T10:00:00Z',
+    lines: [
+      {
+        lineId: 'ln_1',
+        productTitle: 'Ceramic mug',
+        quantityBought: 3,
+        quantityRefundable: 3,
+        amountPaid: eur(3508),
+        amountRefundable: eur(3508),
+      },
+      {
+        lineId: 'ln_2',
+        productTitle: 'Tea towel set',
+        quantityBought: 1,
+        quantityRefundable: 1,
+        amountPaid: eur(7900),
+        amountRefundable: eur(7900),
+      },
+      {
+        lineId: 'ln_3',
+        productTitle: 'Teapot',
+        quantityBought: 1,
+        quantityRefundable: 0,
+        amountPaid: eur(2500),
+        amountRefundable: eur(0),
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function makeRefund(overrides: Partial<Refund> = {}): Refund {
+  return {
+    id: 'rf-1',
+    number: 'R-2001',
+    caseId: 'case-1',
+    caseNumber: 'C-10482',
+    orderId: order.id,
+    status: 'pending_approval',
+    lines: [{ lineId: 'ln_2', productTitle: 'Tea towel set', quantity: 1, amount: eur(7900) }],
+    total: eur(7900),
+    reason: 'damaged',
+    method: 'original_payment',
+    requestedBy: { id: ana.id, name: ana.name, role: 'customer' },
+    createdAt: '2025-03-05T10:00:00Z',
+    updatedAt: '2025-03-05T10:00:00Z',
+    etag: 'r1',
+    requiredApproval: 'agent',
+    outsideRefundWindow: false,
+    note: null,
+    decision: null,
+    failureReason: null,
+    canCancel: false,
+    canApprove: false,
+    canReject: false,
+    canRetry: false,
+    ...overrides,
+  };
 }
