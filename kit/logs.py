@@ -20,6 +20,20 @@ def _add_request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> Mutable
     return event
 
 
+class _StdoutLogger:
+    """Writes each event as one line to whatever sys.stdout is at that moment, so that a logger
+    cached early keeps working when stdout is replaced (test capture, redirection)."""
+
+    def msg(self, message: str) -> None:
+        sys.stdout.write(message + "\n")
+
+    log = debug = info = warning = warn = error = critical = exception = fatal = msg
+
+
+def _stdout_logger(*_: Any) -> _StdoutLogger:
+    return _StdoutLogger()
+
+
 def configure(service: str, level: str = "INFO") -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stdout, level=level.upper())
     structlog.configure(
@@ -32,7 +46,7 @@ def configure(service: str, level: str = "INFO") -> None:
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(sys.stdout),
+        logger_factory=_stdout_logger,
         cache_logger_on_first_use=True,
     )
     structlog.contextvars.bind_contextvars(service=service)
