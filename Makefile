@@ -72,7 +72,7 @@ gen-check: gen ## Fail when the committed generated code is stale
 
 # --- checks and tests ---------------------------------------------------------------------------
 
-PY_PACKAGES := kit launcher shop_stub support_svc refund_svc bff tests
+PY_PACKAGES := kit launcher shop_stub support_svc refund_svc bff bench tests
 
 .PHONY: lint
 lint: $(VENV)/.installed ## ruff, ruff format, mypy (strict), buf lint and buf format

@@ -1,0 +1,282 @@
+"""The printed table, the ratios to the ceilings, and the targets of issue #8."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+# Which ceiling (or other scenario) each scenario is compared with, and on what.
+#   "throughput": this req/s divided by that req/s (closed loop: higher is better)
+#   "p99":        this p99 divided by that p99 at the same rate and connections (lower is better)
+COMPARISONS: dict[str, tuple[str, str]] = {
+    "bff.mix.open": ("ceiling.mix.open", "p99"),
+    "bff.case_page.closed": ("ceiling.passthrough.closed", "throughput"),
+    "bff.case_page.open@50%": ("ceiling.passthrough.open@50%", "p99"),
+    "bff.case_page.open@75%": ("ceiling.passthrough.open@75%", "p99"),
+    "bff.queue.closed": ("ceiling.passthrough.closed", "throughput"),
+    "bff.search.closed": ("ceiling.passthrough.closed", "throughput"),
+    "bff.orders.cached.closed": ("bff.orders.uncached.closed", "throughput"),
+    "bff.orders.cached.open": ("bff.orders.uncached.open", "p99"),
+    "ceiling.passthrough.closed": ("ceiling.http.closed", "throughput"),
+}
+GRPC_CEILING_PREFIX = "ceiling.grpc."
+
+
+def comparison_for(name: str) -> tuple[str, str] | None:
+    if name in COMPARISONS:
+        return COMPARISONS[name]
+    if name.startswith("grpc."):
+        method = name.split(".")[2]  # grpc.<service>.<Method>[.<variant>]
+        return f"{GRPC_CEILING_PREFIX}{method}", "throughput"
+    return None
+
+
+def find(results: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return next((s for s in results["scenarios"] if s["name"] == name), None)
+
+
+def _ratio(mine: dict[str, Any], theirs: dict[str, Any], metric: str) -> float | None:
+    if metric == "throughput":
+        a, b = mine["throughput_rps"], theirs["throughput_rps"]
+    else:
+        a, b = mine["p99_ms"], theirs["p99_ms"]
+    return round(a / b, 2) if a and b else None
+
+
+def ratios(results: dict[str, Any], scenario: dict[str, Any]) -> dict[str, tuple[float | None, str, str]]:
+    """Per endpoint (and "all"): (ratio, metric, compared scenario)."""
+    found = comparison_for(scenario["name"])
+    if found is None:
+        return {}
+    other_name, metric = found
+    other = find(results, other_name)
+    if other is None:
+        return {}
+    out: dict[str, tuple[float | None, str, str]] = {}
+    for endpoint, summary in scenario["endpoints"].items():
+        theirs = other["endpoints"].get(endpoint) or other["all"]
+        out[endpoint] = (_ratio(summary, theirs, metric), metric, other_name)
+    out["all"] = (_ratio(scenario["all"], other["all"], metric), metric, other_name)
+    return out
+
+
+def _describe(s: dict[str, Any]) -> str:
+    conns = s.get("connections", {}).get("opened") if s["kind"] == "http" else s.get("concurrency")
+    what = "connections" if s["kind"] == "http" else "in flight"
+    load = f"{s['rate']:g} req/s" if s["mode"] == "open" else "as fast as answered"
+    return f"{s['mode']} loop, {load}, {conns} {what}, {s['window_s']:g} s"
+
+
+def one_line(s: dict[str, Any]) -> str:
+    a = s["all"]
+    kinds = f" {a['error_kinds']}" if a["errors"] else ""
+    return (
+        f"  {s['name']:<34} {a['throughput_rps']:>8.1f} req/s  p50 {a['p50_ms']:>7.1f}"
+        f"  p99 {a['p99_ms']:>7.1f}  max {a['max_ms']:>7.1f} ms  errors {a['errors']}{kinds}"
+    )
+
+
+def _row(label: str, s: dict[str, Any], ratio: tuple[float | None, str, str] | None) -> str:
+    text = ""
+    if ratio is not None and ratio[0] is not None:
+        sign = "x" if ratio[1] == "throughput" else "x p99"
+        text = f"{ratio[0]:.2f}{sign} of {ratio[2]}"
+    return (
+        f"  {label:<30} {s['throughput_rps']:>9.1f} {s['p50_ms']:>8.1f} {s['p95_ms']:>8.1f}"
+        f" {s['p99_ms']:>8.1f} {s['max_ms']:>8.1f} {s['errors']:>7}  {text}"
+    )
+
+
+def table(results: dict[str, Any]) -> str:
+    meta = results["meta"]
+    lines = [
+        "",
+        f"Machine: {meta['cpu_model']}, {meta['cpus']} CPUs, {meta['memory_gb']} GB; commit {meta['commit']};"
+        f" background load before start {meta['background_cpu_percent']}% of a core",
+        "",
+        f"  {'scenario / endpoint':<30} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+        f" {'errors':>7}  vs",
+    ]
+    for s in results["scenarios"]:
+        compared = ratios(results, s)
+        lines.append(f"{s['name']}  ({_describe(s)})")
+        if len(s["endpoints"]) > 1:
+            for endpoint, summary in s["endpoints"].items():
+                lines.append(_row(endpoint, summary, compared.get(endpoint)))
+        lines.append(_row("all", s["all"], compared.get("all")))
+        cpu = s.get("cpu") or {}
+        if cpu:
+            lines.append(_cpu_line(s, cpu))
+        errors = s["all"].get("error_kinds")
+        if errors:
+            lines.append(f"  errors: {errors}")
+    if results.get("growth"):
+        lines += ["", growth_table(results["growth"])]
+    if results.get("targets"):
+        lines += ["", "Targets (issue #8):"]
+        for t in results["targets"]:
+            mark = "PASS" if t["ok"] else "MISS" if t["ok"] is False else "n/a "
+            lines.append(f"  [{mark}] {t['name']}: {t['value']} (target {t['target']})")
+    if results.get("not_measured"):
+        lines += ["", "Not measurable yet: " + "; ".join(results["not_measured"])]
+    return "\n".join(lines)
+
+
+MACHINE_KEYS = ("machine_busy", "outside_benchmark", "cores")
+
+
+def cpu_per_request(s: dict[str, Any]) -> dict[str, float]:
+    """CPU milliseconds per answered request, per process (where a process used any)."""
+    cpu, rps = s.get("cpu") or {}, s["all"]["throughput_rps"]
+    if not rps or s.get("shared_plan"):
+        return {}
+    return {k: round(v * 10 / rps, 2) for k, v in cpu.items() if k not in MACHINE_KEYS and v >= 1}
+
+
+def _cpu_line(s: dict[str, Any], cpu: dict[str, float]) -> str:
+    busy = ", ".join(f"{k} {v:g}" for k, v in cpu.items() if k not in MACHINE_KEYS and v >= 1)
+    per = ", ".join(f"{k} {v:g}" for k, v in cpu_per_request(s).items())
+    lag = s["generator"]["scheduler_lag"]["p99_ms"]
+    text = (
+        f"  cpu % of a core: {busy}; machine busy {cpu.get('machine_busy')}"
+        f" (outside the benchmark {cpu.get('outside_benchmark')}); generator lag p99 {lag} ms"
+    )
+    return text + (f"\n  cpu ms per answered request: {per}" if per else "")
+
+
+def growth_table(rows: Iterable[dict[str, Any]]) -> str:
+    rows = list(rows)
+    sizes = sorted({r["cases"] for r in rows})
+    queries = list(dict.fromkeys(r["query"] for r in rows))
+    by = {(r["cases"], r["query"]): r for r in rows}
+    header = f"  {'support_svc alone, one call at a time':<38}" + "".join(
+        f"{f'{n:,} cases':>22}" for n in sizes
+    )
+    lines = [
+        "Growth: p50 / p99 ms of ListCases (direct gRPC)",
+        header,
+    ]
+    for q in queries:
+        cells = ""
+        for n in sizes:
+            r = by.get((n, q))
+            cells += f"{f'{r["p50_ms"]:.2f} / {r["p99_ms"]:.2f}':>22}" if r else f"{'-':>22}"
+        lines.append(f"  {q:<38}{cells}")
+    dbs = "".join(f"{f'{by[(n, queries[0])]["db_mb"]:,} MB':>22}" for n in sizes if (n, queries[0]) in by)
+    lines.append(f"  {'support.db size':<38}{dbs}")
+    return "\n".join(lines)
+
+
+def _capacity(results: dict[str, Any], prefix: str, label: str) -> list[dict[str, Any]]:
+    probes = [s for s in results["scenarios"] if s["name"].startswith(prefix)]
+    if not probes:
+        return []
+    held = [
+        float(s["rate"])
+        for s in probes
+        if s["all"]["errors"] == 0 and s["all"]["p99_ms"] < 100 and s["all"]["max_ms"] < 200
+    ]
+    return [
+        _target(
+            f"{label}: highest probed rate that holds p99 < 100 ms, max < 200 ms, no errors (req/s)",
+            max(held) if held else f"none of {[s['rate'] for s in probes]}",
+            "(information)",
+            None,
+        )
+    ]
+
+
+def _target(name: str, value: Any, target: str, ok: bool | None) -> dict[str, Any]:
+    return {"name": name, "value": value, "target": target, "ok": ok}
+
+
+def evaluate(results: dict[str, Any], *, smoke: bool) -> list[dict[str, Any]]:
+    """The targets of issue #8 against this run (in a smoke run they are informational only)."""
+    targets: list[dict[str, Any]] = []
+    mix, bare_mix = find(results, "bff.mix.open"), find(results, "ceiling.mix.open")
+    if mix:
+        a = mix["all"]
+        targets += [
+            _target("mix: errors", a["errors"], "0", a["errors"] == 0),
+            _target("mix: p99 ms", a["p99_ms"], "< 100", a["p99_ms"] < 100),
+            _target("mix: max ms", a["max_ms"], "< 200", a["max_ms"] < 200),
+        ]
+        if bare_mix and bare_mix["all"]["p99_ms"]:
+            ratio = round(a["p99_ms"] / bare_mix["all"]["p99_ms"], 2)
+            targets.append(_target("mix: p99 / bare FastAPI p99 (aim)", ratio, "<= 2", ratio <= 2))
+        for endpoint in ("agent.queue", "agent.search"):
+            summary = mix["endpoints"].get(endpoint)
+            if summary:
+                targets.append(
+                    _target(f"mix: {endpoint} p99 ms", summary["p99_ms"], "< 50", summary["p99_ms"] < 50)
+                )
+    page, through = find(results, "bff.case_page.closed"), find(results, "ceiling.passthrough.closed")
+    if page and through and through["all"]["throughput_rps"]:
+        ratio = round(page["all"]["throughput_rps"] / through["all"]["throughput_rps"], 2)
+        targets.append(
+            _target("case page req/s / passthrough req/s (closed loop)", ratio, ">= 0.7", ratio >= 0.7)
+        )
+    for share in (50, 75):
+        opened = find(results, f"bff.case_page.open@{share}%")
+        if opened:
+            a = opened["all"]
+            targets.append(
+                _target(
+                    f"case page open loop at {share}% of the passthrough rate: p99 ms (errors)",
+                    f"{a['p99_ms']} ({a['errors']})",
+                    "< 200, no errors",
+                    a["p99_ms"] < 200 and a["errors"] == 0,
+                )
+            )
+    for share in (50, 75):
+        opened = find(results, f"bff.case_page.open@{share}%own")
+        if opened:
+            a = opened["all"]
+            targets.append(
+                _target(
+                    f"case page open loop at {share}% of its own closed-loop rate ({opened['rate']:g} req/s):"
+                    " p99 ms (errors)",
+                    f"{a['p99_ms']} ({a['errors']})",
+                    "< 200, no errors (information)",
+                    a["p99_ms"] < 200 and a["errors"] == 0,
+                )
+            )
+    get_case, bare = find(results, "grpc.support.GetCase"), find(results, "ceiling.grpc.GetCase")
+    if get_case and bare and bare["all"]["throughput_rps"]:
+        ratio = round(get_case["all"]["throughput_rps"] / bare["all"]["throughput_rps"], 2)
+        targets.append(_target("GetCase req/s / bare grpc.aio req/s", ratio, ">= 0.65", ratio >= 0.65))
+    cached, uncached = find(results, "bff.orders.cached.closed"), find(results, "bff.orders.uncached.closed")
+    if cached and uncached and uncached["all"]["throughput_rps"]:
+        ratio = round(cached["all"]["throughput_rps"] / uncached["all"]["throughput_rps"], 2)
+        targets.append(_target("cached / uncached order lookups, req/s", ratio, ">= 1.5", ratio >= 1.5))
+    cached_open, uncached_open = (
+        find(results, "bff.orders.cached.open"),
+        find(results, "bff.orders.uncached.open"),
+    )
+    if cached_open and uncached_open:
+        a, b = cached_open["all"]["p99_ms"], uncached_open["all"]["p99_ms"]
+        targets.append(
+            _target(
+                "cached vs uncached order lookups, p99 ms at the same rate", f"{a} vs {b}", "lower", a < b
+            )
+        )
+    for prefix, label in (
+        ("bff.mix.open@", "mix"),
+        ("bff.mix_queue_newest.open@", "mix with the queue sorted by age"),
+    ):
+        targets += _capacity(results, prefix, label)
+    hundred_k = [r for r in results.get("growth", []) if r["cases"] == 100_000]
+    for row in hundred_k:
+        if row["query"].startswith(("queue", "search")):
+            targets.append(
+                _target(
+                    f"support_svc at 100k cases, {row['query']}: p99 ms",
+                    row["p99_ms"],
+                    "< 50",
+                    row["p99_ms"] < 50,
+                )
+            )
+    if smoke:
+        for t in targets:
+            t["ok"] = None  # a smoke run checks that the benchmark works, not the figures
+    return targets

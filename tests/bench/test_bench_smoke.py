@@ -1,0 +1,95 @@
+"""`python -m bench --smoke` end to end: small data, a fraction of a second per scenario.
+
+It checks that the benchmark works (so that it cannot rot while the services change): every
+scenario ran and got answers, nothing answered with an error that means the benchmark is broken (a
+route or RPC that moved, a request the services refuse), the growth table and the targets are
+there, and the results JSON is written. It does not check the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from acme.refund.v1 import refund_service_pb2
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.integration
+
+EXPECTED = {
+    "ceiling.http.closed",
+    "ceiling.passthrough.closed",
+    "ceiling.mix.open",
+    "ceiling.passthrough.open@50%",
+    "ceiling.passthrough.open@75%",
+    "ceiling.grpc.GetCase",
+    "ceiling.grpc.ListCases",
+    "bff.mix.open",
+    "bff.case_page.closed",
+    "bff.case_page.open@50%",
+    "bff.case_page.open@75%",
+    "bff.case_page.open@50%own",
+    "bff.case_page.open@75%own",
+    "bff.queue.closed",
+    "bff.search.closed",
+    "bff.orders.cached.closed",
+    "bff.orders.uncached.closed",
+    "bff.orders.cached.open",
+    "bff.orders.uncached.open",
+    "grpc.support.GetCase",
+    "grpc.support.ListCases.queue",
+    "grpc.support.ListCases.search",
+    "grpc.support.AddCaseMessage",
+    "grpc.refund.ListRefunds",
+    "grpc.refund.GetRefund",
+    "grpc.refund.QuoteRefund",
+    "grpc.refund.CreateRefund",
+    "grpc.shop.GetOrder",
+    "grpc.shop.ListOrders",
+}
+# Overload shows up as timeouts; anything else means a request the system refuses or cannot serve.
+TOLERATED = {"timeout", "DEADLINE_EXCEEDED"}
+
+
+@pytest.mark.timeout(100)
+def test_the_smoke_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    written = list(tmp_path.glob("*-smoke.json"))
+    assert len(written) == 1, done.stdout[-2000:]
+    results = json.loads(written[0].read_text())
+
+    by_name = {s["name"]: s for s in results["scenarios"]}
+    assert set(by_name) >= EXPECTED
+    for name, scenario in by_name.items():
+        assert scenario["all"]["ok"] > 0, f"{name} got no answers: {scenario['all']}"
+        for endpoint, summary in scenario["endpoints"].items():
+            assert summary["ok"] > 0, f"{name} / {endpoint} got no answers: {summary}"
+            broken = set(summary["error_kinds"]) - TOLERATED
+            assert not broken, f"{name} / {endpoint} failed with {summary['error_kinds']}"
+    if hasattr(refund_service_pb2, "ApproveRefundRequest"):  # agents approving, once the RPC exists
+        assert "grpc.refund.ApproveRefund" in by_name
+    mix = by_name["bff.mix.open"]
+    assert mix["connections"]["opened"] == mix["connections"]["requested"]
+    assert {"customer.case_page", "customer.post_message", "agent.queue", "agent.search"} <= set(
+        mix["endpoints"]
+    )
+
+    growth = results["growth"]
+    assert growth, "no growth table"
+    assert all(row["throughput_rps"] > 0 and row["errors"] == 0 for row in growth), growth
+    assert results["targets"], "no targets evaluated"
+    assert all(t["ok"] is None for t in results["targets"]), "a smoke run must not judge the figures"
+    assert results["meta"]["cpus"] >= 1
+    assert "Targets (issue #8)" in done.stdout
