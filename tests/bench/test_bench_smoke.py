@@ -75,16 +75,19 @@ def test_the_smoke_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     for name, scenario in by_name.items():
         assert scenario["all"]["ok"] > 0, f"{name} got no answers: {scenario['all']}"
         for endpoint, summary in scenario["endpoints"].items():
-            assert summary["ok"] > 0, f"{name} / {endpoint} got no answers: {summary}"
+            # A smoke run lasts seconds: a rarely drawn endpoint of a weighted mix may get no turn,
+            # but one that was asked must have answered.
+            if summary["requests"]:
+                assert summary["ok"] > 0, f"{name} / {endpoint} got no answers: {summary}"
             broken = set(summary["error_kinds"]) - TOLERATED
             assert not broken, f"{name} / {endpoint} failed with {summary['error_kinds']}"
     if hasattr(refund_service_pb2, "ApproveRefundRequest"):  # agents approving, once the RPC exists
         assert "grpc.refund.ApproveRefund" in by_name
     mix = by_name["bff.mix.open"]
     assert mix["connections"]["opened"] == mix["connections"]["requested"]
-    assert {"customer.case_page", "customer.post_message", "agent.queue", "agent.search"} <= set(
-        mix["endpoints"]
-    )
+    assert {"customer.case_page", "customer.post_message", "agent.queue", "agent.search"} <= {
+        endpoint for endpoint, summary in mix["endpoints"].items() if summary["ok"] > 0
+    }
 
     growth = results["growth"]
     assert growth, "no growth table"
