@@ -8,15 +8,18 @@ import { resetMedia } from './media';
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'error' });
   // The pages the app loads on first use (React.lazy): loaded here once, so that a test does not
-  // spend its waiting time on the first import.
-  await Promise.all([
-    import('../pages/QueuePage'),
-    import('../pages/AgentCasePage'),
-    import('../pages/ApprovalsPage'),
-    import('../pages/RefundPage'),
-    import('../pages/RefundRequestPage'),
-    import('../pages/DashboardPage'),
-  ]);
+  // spend its waiting time on the first import. One after another, not in Promise.all: Node 20's
+  // require(esm) can race when one module is import()-ed twice at once and fail the whole file
+  // ("Cannot read properties of undefined (reading 'getStatus')", nodejs/node#55782).
+  const pages = [
+    () => import('../pages/QueuePage'),
+    () => import('../pages/AgentCasePage'),
+    () => import('../pages/ApprovalsPage'),
+    () => import('../pages/RefundPage'),
+    () => import('../pages/RefundRequestPage'),
+    () => import('../pages/DashboardPage'),
+  ];
+  for (const load of pages) await load();
 });
 afterEach(() => {
   cleanup();
