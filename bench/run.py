@@ -83,6 +83,7 @@ PROCESS_NAMES = {"bff": "bff", "support_svc": "support", "refund_svc": "refund",
 class Options:
     cases: int = 100_000
     refunds: int = 20_000
+    customers: int = 0  # the shop stand-in's generated customers; 0: one per five cases
     rate: float = 1000.0
     connections: int = 5000
     duration_s: float = 60.0
@@ -109,8 +110,9 @@ class Options:
     @classmethod
     def smoke_test(cls, **overrides: Any) -> Options:
         base = cls(
-            cases=300,
-            refunds=90,
+            cases=600,
+            refunds=120,
+            customers=80,  # few enough that most have an order to refund and a refund to approve
             rate=100.0,
             connections=100,
             duration_s=1.0,
@@ -178,7 +180,11 @@ class Bench:
         system_dir = self.work / "system"
         self.say(f"seeding {self.o.cases:,} cases and {self.o.refunds:,} refunds into {system_dir} ...")
         self.fixture = await asyncio.to_thread(
-            seed, system_dir, SeedSpec(cases=self.o.cases, refunds=self.o.refunds, seed=self.o.seed)
+            seed,
+            system_dir,
+            SeedSpec(
+                cases=self.o.cases, refunds=self.o.refunds, customers=self.o.customers, seed=self.o.seed
+            ),
         )
         self.say(f"seeded in {self.fixture['seconds']} s {self.fixture['timings']}")
         self.vars = global_vars(self.fixture, self.rng)
@@ -292,7 +298,13 @@ class Bench:
         wanted = min(
             len(eligible), max(self.o.closed_connections, int(self.o.connections * customer_share) + 1)
         )
-        chosen = self.rng.sample(eligible, wanted)
+        # Customers with an order line they may still ask a refund for come first (the mix's
+        # refund requests need one each); the others after them.
+        with_refund = [c for c in eligible if customers[c].get("refund")]
+        without = [c for c in eligible if not customers[c].get("refund")]
+        self.rng.shuffle(with_refund)
+        self.rng.shuffle(without)
+        chosen = [*with_refund, *without][:wanted]
         staff = [*self.fixture["agents"], *self.fixture["leads"]]
         began = time.monotonic()
         cookies = await self.sessions_for(self.state["bff_url"], [*chosen, *staff])
@@ -933,6 +945,9 @@ class Bench:
         results: list[dict[str, Any]] = []
         for plan, result in zip(plans, json.loads(out_file.read_text()), strict=True):
             result["cpu"] = cpu.get(result["name"], {})
+            if consumes:
+                for name, values in (result.get("consumed") or {}).items():
+                    self.forget(name, values)
             results += _split(result) if plan.get("split") else [result]
         for result in results:
             if record:
