@@ -115,6 +115,7 @@ _DETAIL_BY_REASON: dict[str, str] = {
     "another request since its payment failed.",
     "QUANTITY_NOT_REFUNDABLE": "You asked to refund more items than can still be refunded.",
     "LINE_NOT_IN_ORDER": "That item is not part of this order.",
+    "CASE_IS_ABOUT_ANOTHER_ORDER": "A refund can only be asked for on the case about its order.",
     "NOTE_REQUIRED": "This order is outside the refund window: add a note saying why it is refunded anyway.",
     "CURRENCY_MISMATCH": "Those amounts are in different currencies and cannot be combined.",
 }

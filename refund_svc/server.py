@@ -16,6 +16,7 @@ from refund_svc.application.background import BackgroundWork, Wakeup
 from refund_svc.application.housekeeping import ForgetOldIdempotencyKeys
 from refund_svc.application.payouts import PayOutRefund, PayoutWorker
 from refund_svc.application.ports import (
+    CasePort,
     Clock,
     IdGenerator,
     OutboxStats,
@@ -51,6 +52,7 @@ class RefundApp:
     pay_out: PayOutRefund
     payout_worker: PayoutWorker
     relay: OutboxRelay
+    cases: CasePort
 
     async def outbox_stats(self) -> OutboxStats:
         """The relay's backlog and dead letters (for metrics)."""
@@ -65,12 +67,13 @@ def create_app(
     ids: IdGenerator | None = None,
     payments: PaymentGateway | None = None,
     support: SupportPort | None = None,
+    cases: CasePort | None = None,
     background: bool = True,
 ) -> RefundApp:
     """The refund server, not started. Start-up opens the database (migrations) and the adapters,
     then starts the background loops (payouts, the outbox relay, idempotency-key clean-up).
 
-    Tests may pass their own clock; `shop`, `payments` and `support` replace the default adapters
+    Tests may pass their own clock; `shop`, `payments`, `support` and `cases` replace the default adapters
     (the caller then opens and closes them); `background=False` leaves the loops to the test.
     """
     clock = clock or SystemClock()
@@ -87,18 +90,22 @@ def create_app(
             latency_ms=settings.gateway_latency_ms,
         )
         owned.append(payments)
-    if support is None:
-        support = GrpcSupportGateway(
+    if support is None or cases is None:
+        # One gateway (one channel) to support_svc serves both ports.
+        support_gateway = GrpcSupportGateway(
             settings.support_addr,
             identity_secret=settings.identity_secret.get_secret_value(),
             deadline_s=settings.support_deadline_s,
         )
-        owned.append(support)
+        owned.append(support_gateway)
+        support = support or support_gateway
+        cases = cases or support_gateway
 
     unit_of_work = partial(SqliteUnitOfWork, database, on_commit=wakeup.notify)
     reader = SqliteRefundReader(database)
     use_cases = build_use_cases(
         shop=shop,
+        cases=cases,
         unit_of_work=unit_of_work,
         reader=reader,
         clock=clock,
@@ -169,7 +176,7 @@ def create_app(
             await adapter.close()
         await database.close()
 
-    return RefundApp(server, startup, shutdown, database, payments, pay_out, payout_worker, relay)
+    return RefundApp(server, startup, shutdown, database, payments, pay_out, payout_worker, relay, cases)
 
 
 def create_server(settings: Settings) -> tuple[GrpcServer, Hook, Hook]:

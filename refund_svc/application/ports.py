@@ -86,6 +86,24 @@ class SupportPort(ABC):
         """
 
 
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    """What refund_svc needs to know of a support case: whose it is and which order it is about."""
+
+    name: str
+    customer_id: str
+    order_id: str
+
+
+class CasePort(ABC):
+    @abstractmethod
+    async def find_case(self, case_name: str) -> CaseRef | None:
+        """The case as support_svc has it, None when it does not exist.
+
+        Raises CasesUnavailableError when support_svc cannot be asked.
+        """
+
+
 # --- time and ids -------------------------------------------------------------------------------
 
 

@@ -3,7 +3,8 @@ transitions.py).
 
 Ownership is enforced here for every read and write: a customer reaches only its own orders and
 refunds, and anything else is NOT_FOUND (we do not reveal that it exists). Amounts always come
-from the shop through ShopPort, never from the caller.
+from the shop through ShopPort, and the case a refund belongs to from support_svc through
+CasePort, never from the caller.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from refund_svc.application.commands import (
     StatisticsPeriod,
 )
 from refund_svc.application.ports import (
+    CasePort,
     Clock,
     IdempotencyRecord,
     IdGenerator,
@@ -34,6 +36,8 @@ from refund_svc.application.transitions import ApproveRefund, CancelRefund, Reje
 from refund_svc.domain.actor import Actor, ActorRole
 from refund_svc.domain.errors import (
     LEAD_ONLY,
+    CaseIsAboutAnotherOrderError,
+    CaseNotFoundError,
     OrderNotFoundError,
     PermissionDeniedError,
     RefundNotFoundError,
@@ -52,6 +56,15 @@ async def _visible_order(shop: ShopPort, actor: Actor, order_id: str) -> Order:
     return order
 
 
+async def _case_of_order(cases: CasePort, case_name: str, order: Order) -> None:
+    """The case must be the order's customer's and about that order (whoever the caller is)."""
+    case = await cases.find_case(case_name)
+    if case is None or case.customer_id != order.customer_id:
+        raise CaseNotFoundError(case_name)
+    if case.order_id != order.order_id:
+        raise CaseIsAboutAnotherOrderError(case_name, case.order_id, order.order_id)
+
+
 class CreateRefund:
     """Creates a refund, exactly once per idempotency key, never beyond what a line was paid."""
 
@@ -59,6 +72,7 @@ class CreateRefund:
         self,
         *,
         shop: ShopPort,
+        cases: CasePort,
         unit_of_work: Callable[[], UnitOfWork],
         reader: RefundReader,
         clock: Clock,
@@ -66,6 +80,7 @@ class CreateRefund:
         rules: RefundRules,
     ) -> None:
         self._shop = shop
+        self._cases = cases
         self._unit_of_work = unit_of_work
         self._reader = reader
         self._clock = clock
@@ -83,6 +98,9 @@ class CreateRefund:
         seen = await self._reader.find_idempotency_key(scope, command.request_id)
         if seen is not None:
             return await self._replay(seen, command, fingerprint)
+        # Like the shop's, support's answer is taken before the write transaction (a case never
+        # changes its customer or order).
+        await _case_of_order(self._cases, command.case_name, order)
 
         async with self._unit_of_work() as uow:
             # Checked again inside the transaction: concurrent duplicates serialise here.
@@ -232,6 +250,7 @@ class RefundUseCases:
 def build_use_cases(
     *,
     shop: ShopPort,
+    cases: CasePort,
     unit_of_work: Callable[[], UnitOfWork],
     reader: RefundReader,
     clock: Clock,
@@ -240,7 +259,13 @@ def build_use_cases(
 ) -> RefundUseCases:
     return RefundUseCases(
         create_refund=CreateRefund(
-            shop=shop, unit_of_work=unit_of_work, reader=reader, clock=clock, ids=ids, rules=rules
+            shop=shop,
+            cases=cases,
+            unit_of_work=unit_of_work,
+            reader=reader,
+            clock=clock,
+            ids=ids,
+            rules=rules,
         ),
         get_refund=GetRefund(reader=reader),
         list_refunds=ListRefunds(reader=reader),

@@ -29,6 +29,9 @@ NOT_REFUND_OWNER = "NOT_REFUND_OWNER"
 VERSION_CONFLICT = "VERSION_CONFLICT"
 SHOP_UNAVAILABLE = "SHOP_UNAVAILABLE"
 NO_LONGER_REFUNDABLE = "NO_LONGER_REFUNDABLE"
+CASE_NOT_FOUND = "CASE_NOT_FOUND"
+CASE_IS_ABOUT_ANOTHER_ORDER = "CASE_IS_ABOUT_ANOTHER_ORDER"
+CASES_UNAVAILABLE = "CASES_UNAVAILABLE"
 
 
 class DomainError(Exception):
@@ -67,6 +70,15 @@ class RefundNotFoundError(NotFoundError):
 
     def __init__(self, refund_id: str) -> None:
         super().__init__(f"Refund {refund_id} was not found", metadata={"refund_id": refund_id})
+
+
+class CaseNotFoundError(NotFoundError):
+    """The case does not exist, or it is not the order's customer's (we do not tell which)."""
+
+    reason = CASE_NOT_FOUND
+
+    def __init__(self, case_name: str) -> None:
+        super().__init__(f"Case {case_name} was not found", metadata={"case": case_name})
 
 
 # --- invalid arguments --------------------------------------------------------------------------
@@ -121,6 +133,19 @@ class NoLongerRefundableError(FailedPreconditionError):
     reason = NO_LONGER_REFUNDABLE
 
 
+class CaseIsAboutAnotherOrderError(FailedPreconditionError):
+    """A refund belongs to the case about its order: the case named is about another one."""
+
+    reason = CASE_IS_ABOUT_ANOTHER_ORDER
+
+    def __init__(self, case_name: str, case_order_id: str, order_id: str) -> None:
+        super().__init__(
+            f"Case {case_name} is about order {case_order_id}, not {order_id}; "
+            "ask for the refund on the case about this order",
+            metadata={"case": case_name, "case_order_id": case_order_id, "order_id": order_id},
+        )
+
+
 # --- conflicts and permissions ------------------------------------------------------------------
 
 
@@ -147,7 +172,19 @@ class ConcurrencyConflictError(DomainError):
     reason = VERSION_CONFLICT
 
 
-class ShopUnavailableError(DomainError):
+class UpstreamUnavailableError(DomainError):
+    """A service we must ask first could not be asked; nothing was changed, the call may be retried."""
+
+    reason = "UNAVAILABLE"
+
+
+class ShopUnavailableError(UpstreamUnavailableError):
     """The shop could not be asked about the order; nothing was changed, the call may be retried."""
 
     reason = SHOP_UNAVAILABLE
+
+
+class CasesUnavailableError(UpstreamUnavailableError):
+    """support_svc could not be asked about the case; nothing was changed, the call may be retried."""
+
+    reason = CASES_UNAVAILABLE

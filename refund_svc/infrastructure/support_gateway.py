@@ -1,25 +1,37 @@
-"""support_svc's RefundEventService over gRPC: where the outbox relay delivers refund events.
+"""support_svc over gRPC: its RefundEventService, where the outbox relay delivers refund events,
+and its CaseService, asked which customer and order a case belongs to before a refund is created.
 
-Calls carry a SYSTEM identity token (subject "refund_svc") and the event id as request id.
-gRPC codes are sorted into what the relay needs to know: support is unreachable for everything
-(stop and back off), this event failed for now (retry it), or this event is refused for good.
+Calls carry a SYSTEM identity token (subject "refund_svc"). For events, gRPC codes are sorted into
+what the relay needs to know: support is unreachable for everything (stop and back off), this event
+failed for now (retry it), or this event is refused for good.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import grpc
-from acme.support.v1 import case_pb2, refund_event_service_pb2, refund_event_service_pb2_grpc
+from acme.support.v1 import (
+    case_pb2,
+    case_service_pb2,
+    case_service_pb2_grpc,
+    refund_event_service_pb2,
+    refund_event_service_pb2_grpc,
+)
 from google.protobuf import timestamp_pb2
 
-from kit.context import REQUEST_ID_HEADER
+from kit.context import REQUEST_ID_HEADER, request_id_var
 from kit.identity import Identity, Role, bearer_metadata
 from refund_svc.application.ports import (
+    CasePort,
+    CaseRef,
     EventDeliveryError,
     EventRejectedError,
     SupportPort,
     SupportUnavailableError,
 )
 from refund_svc.domain.actor import ActorRole
+from refund_svc.domain.errors import CasesUnavailableError
 from refund_svc.domain.events import RefundEvent, RefundEventKind
 
 IDENTITY = Identity("refund_svc", Role.SYSTEM)
@@ -82,22 +94,54 @@ def event_to_proto(event: RefundEvent) -> refund_event_service_pb2.RecordRefundE
     )
 
 
-class GrpcSupportGateway(SupportPort):
-    def __init__(self, address: str, *, identity_secret: str, deadline_s: float = 2.0) -> None:
+class GrpcSupportGateway(SupportPort, CasePort):
+    """One channel to support_svc for both ports. Cases found are remembered (up to
+    `cache_size`): a case never changes its customer or order, so the answer cannot go stale."""
+
+    def __init__(
+        self, address: str, *, identity_secret: str, deadline_s: float = 2.0, cache_size: int = 10_000
+    ) -> None:
         self._address = address
         self._secret = identity_secret
         self._deadline_s = deadline_s
         self._channel: grpc.aio.Channel | None = None
         self._stub: refund_event_service_pb2_grpc.RefundEventServiceStub | None = None
+        self._cases: case_service_pb2_grpc.CaseServiceStub | None = None
+        self._known: OrderedDict[str, CaseRef] = OrderedDict()
+        self._cache_size = cache_size
 
     async def open(self) -> None:
         self._channel = grpc.aio.insecure_channel(self._address, options=_CHANNEL_OPTIONS)
         self._stub = refund_event_service_pb2_grpc.RefundEventServiceStub(self._channel)
+        self._cases = case_service_pb2_grpc.CaseServiceStub(self._channel)
 
     async def close(self) -> None:
         if self._channel is not None:
             await self._channel.close()
-        self._channel = self._stub = None
+        self._channel = self._stub = self._cases = None
+
+    async def find_case(self, case_name: str) -> CaseRef | None:
+        if (known := self._known.get(case_name)) is not None:
+            self._known.move_to_end(case_name)
+            return known
+        if self._cases is None:
+            raise RuntimeError("the support gateway is not open")
+        metadata = (*bearer_metadata(self._secret, IDENTITY), (REQUEST_ID_HEADER, request_id_var.get()))
+        try:
+            response = await self._cases.GetCase(
+                case_service_pb2.GetCaseRequest(name=case_name), timeout=self._deadline_s, metadata=metadata
+            )
+        except grpc.aio.AioRpcError as error:
+            if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+                return None  # no such case (or not a case name support accepts)
+            raise CasesUnavailableError(
+                "Support cases cannot be checked right now; nothing was changed, try again shortly"
+            ) from error
+        case = CaseRef(response.case.name, response.case.customer_id, response.case.order_id)
+        self._known[case_name] = case
+        if len(self._known) > self._cache_size:
+            self._known.popitem(last=False)
+        return case
 
     async def record_refund_event(self, event: RefundEvent) -> bool:
         if self._stub is None:

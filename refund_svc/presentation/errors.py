@@ -30,7 +30,7 @@ from refund_svc.domain.errors import (
     NotFoundError,
     PermissionDeniedError,
     RequestIdReusedError,
-    ShopUnavailableError,
+    UpstreamUnavailableError,
 )
 
 ERROR_DOMAIN = "refund.acme"
@@ -42,7 +42,7 @@ STATUS_CODES: dict[type[DomainError], grpc.StatusCode] = {
     RequestIdReusedError: grpc.StatusCode.ALREADY_EXISTS,
     PermissionDeniedError: grpc.StatusCode.PERMISSION_DENIED,
     ConcurrencyConflictError: grpc.StatusCode.ABORTED,
-    ShopUnavailableError: grpc.StatusCode.UNAVAILABLE,
+    UpstreamUnavailableError: grpc.StatusCode.UNAVAILABLE,
 }
 
 log = get_logger("refund_svc.errors")

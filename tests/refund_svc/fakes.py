@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from refund_svc.application.payouts import PayOutRefund, PayoutWorker
 from refund_svc.application.ports import (
+    CasePort,
+    CaseRef,
     Clock,
     EventDeliveryError,
     EventRejectedError,
@@ -36,7 +38,7 @@ from refund_svc.application.ports import (
 )
 from refund_svc.application.relay import OutboxRelay
 from refund_svc.application.use_cases import RefundUseCases, build_use_cases
-from refund_svc.domain.errors import ConcurrencyConflictError, ShopUnavailableError
+from refund_svc.domain.errors import CasesUnavailableError, ConcurrencyConflictError, ShopUnavailableError
 from refund_svc.domain.events import RefundEvent
 from refund_svc.domain.money import Money
 from refund_svc.domain.order import Order, OrderLine
@@ -72,12 +74,33 @@ class FakeShop(ShopPort):
         self.orders = {o.order_id: o for o in orders}
         self.unavailable = False
         self.calls = 0
+        self.last_order: Order | None = None
 
     async def get_order(self, order_id: str) -> Order | None:
         self.calls += 1
         if self.unavailable:
             raise ShopUnavailableError("the shop is down")
-        return self.orders.get(order_id)
+        self.last_order = self.orders.get(order_id)
+        return self.last_order
+
+
+class FakeCases(CasePort):
+    """support_svc's cases as refund_svc sees them: the ones added, else what `default` says."""
+
+    def __init__(self, default: Callable[[str], CaseRef | None] = lambda name: None) -> None:
+        self.cases: dict[str, CaseRef] = {}
+        self.default = default
+        self.unavailable = False
+        self.calls = 0
+
+    def add(self, name: str, customer_id: str, order_id: str) -> None:
+        self.cases[name] = CaseRef(name, customer_id, order_id)
+
+    async def find_case(self, case_name: str) -> CaseRef | None:
+        self.calls += 1
+        if self.unavailable:
+            raise CasesUnavailableError("support is down")
+        return self.cases.get(case_name) or self.default(case_name)
 
 
 class FixedClock(Clock):
@@ -404,9 +427,12 @@ class FakeSystem:
         self.rules = rules or RefundRules()
         self.gateway = FakeGateway()
         self.support = FakeSupport()
+        # Unless a test adds cases, every case named is about the order the use case just read.
+        self.cases = FakeCases(default=self._case_about_last_order)
         self.reader = FakeReader(self.store)
         self.use_cases: RefundUseCases = build_use_cases(
             shop=self.shop,
+            cases=self.cases,
             unit_of_work=self.unit_of_work,
             reader=self.reader,
             clock=self.clock,
@@ -429,6 +455,10 @@ class FakeSystem:
         )
 
     database_down = False
+
+    def _case_about_last_order(self, name: str) -> CaseRef | None:
+        order = self.shop.last_order
+        return None if order is None else CaseRef(name, order.customer_id, order.order_id)
 
     def unit_of_work(self) -> FakeUnitOfWork:
         if self.database_down:

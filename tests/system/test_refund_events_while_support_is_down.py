@@ -66,10 +66,6 @@ async def test_events_wait_for_support_and_arrive_once(supervisor: Supervisor) -
         )
         case_name = opened.case.name
 
-        support = supervisor.procs["support"]
-        support.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(support.wait(), 30) == 0
-
         # 79.00 EUR: above the auto-approve limit, so an agent approves it while support is down.
         created = await refunds.CreateRefund(
             refund_service_pb2.CreateRefundRequest(
@@ -84,6 +80,10 @@ async def test_events_wait_for_support_and_arrive_once(supervisor: Supervisor) -
             ),
             metadata=ana,
         )
+        support = supervisor.procs["support"]
+        support.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(support.wait(), 30) == 0
+
         assert created.refund.status == refund_pb2.REFUND_STATUS_PENDING_APPROVAL
         await refunds.ApproveRefund(
             refund_service_pb2.ApproveRefundRequest(name=created.refund.name, etag=created.refund.etag),

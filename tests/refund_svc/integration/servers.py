@@ -7,19 +7,31 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 import grpc
+import pytest
 from acme.refund.v1 import refund_pb2, refund_service_pb2
-from acme.support.v1 import refund_event_service_pb2, refund_event_service_pb2_grpc
+from acme.support.v1 import (
+    case_pb2,
+    case_service_pb2,
+    case_service_pb2_grpc,
+    refund_event_service_pb2,
+    refund_event_service_pb2_grpc,
+)
 
 from kit.context import current_identity
+from kit.errors import RichError
 from kit.grpc_server import AuthInterceptor, GrpcServer, RequestContextInterceptor
 from kit.identity import Identity, Role, bearer_metadata
+from refund_svc.application.ports import CaseRef
 from refund_svc.config import Settings as RefundSettings
 from refund_svc.server import RefundApp, create_app
+from shop_stub.catalog import build_catalog
+from tests.refund_svc.fakes import FakeCases
 
 SECRET = "integration-tests-only-secret-0123456789"
 ANA = Identity("cus_1001", Role.CUSTOMER)
@@ -54,7 +66,26 @@ def refund_settings(db_path: Path, shop_address: str, **overrides: object) -> Re
     return RefundSettings.model_validate(values | overrides)
 
 
+def case_about(order_id: str) -> str:
+    """The case the tests' stand-in for support's cases says is about this order."""
+    return f"cases/C-{order_id.removeprefix('ord_')}"
+
+
+def cases_of_shop_orders() -> FakeCases:
+    """Support's cases as refund_svc asks for them: `cases/C-1001` is about ord_1001 and belongs to
+    its customer in the shop stand-in's catalog. The real adapter (GrpcSupportGateway.find_case)
+    is tested against a real server in test_support_gateway.py and the system tests."""
+    catalog = build_catalog(datetime.now(UTC).date())
+
+    def about_its_order(name: str) -> CaseRef | None:
+        order = catalog.get_order("ord_" + name.removeprefix("cases/C-"))
+        return None if order is None else CaseRef(name, order.customer_id, order.order_id)
+
+    return FakeCases(default=about_its_order)
+
+
 async def start_refunds(settings: RefundSettings, **adapters: Any) -> RunningRefunds:
+    adapters.setdefault("cases", cases_of_shop_orders())
     app = create_app(settings, **adapters)
     await app.server.start(app.startup)
     return RunningRefunds(app, f"127.0.0.1:{app.server.port}")
@@ -76,11 +107,11 @@ def create_request(
     request_id: str = "req-1",
     reason: int = refund_pb2.REFUND_REASON_DAMAGED,
     note: str = "",
-    case: str = "cases/C-10482",
+    case: str | None = None,
 ) -> refund_service_pb2.CreateRefundRequest:
     return refund_service_pb2.CreateRefundRequest(
         refund=refund_pb2.Refund(
-            case=case,
+            case=case_about(order_id) if case is None else case,
             order_id=order_id,
             lines=[refund_pb2.RefundLine(order_line_id=lid, quantity=qty) for lid, qty in lines],
             reason=reason,  # type: ignore[arg-type]
@@ -88,6 +119,13 @@ def create_request(
         ),
         request_id=request_id,
     )
+
+
+async def rich_error(call: object) -> RichError:
+    """The error a call fails with (it must fail), with its google.rpc.Status details."""
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await call  # type: ignore[misc]
+    return RichError.from_rpc_error(caught.value)
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], *, timeout_s: float = 10.0) -> None:
@@ -172,11 +210,34 @@ class FakeRefundEvents(refund_event_service_pb2_grpc.RefundEventServiceServicer)
         return [request.event_id for request in self.received]
 
 
-class SupportStandIn:
-    """A real grpc.aio server (with the real auth interceptor) serving FakeRefundEvents."""
+@dataclass
+class FakeCaseLookup(case_service_pb2_grpc.CaseServiceServicer):
+    """support_svc's GetCase as refund_svc uses it: the cases added, NOT_FOUND for any other."""
 
-    def __init__(self, servicer: FakeRefundEvents) -> None:
+    cases: dict[str, case_pb2.Case] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+    callers: list[Identity] = field(default_factory=list)
+
+    def add(self, name: str, customer_id: str, order_id: str) -> None:
+        self.cases[name] = case_pb2.Case(name=name, customer_id=customer_id, order_id=order_id)
+
+    async def GetCase(
+        self, request: case_service_pb2.GetCaseRequest, context: Any
+    ) -> case_service_pb2.GetCaseResponse:
+        self.asked.append(request.name)
+        self.callers.append(current_identity())
+        if request.name not in self.cases:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"{request.name} does not exist")
+        return case_service_pb2.GetCaseResponse(case=self.cases[request.name])
+
+
+class SupportStandIn:
+    """A real grpc.aio server (with the real auth interceptor) serving FakeRefundEvents and
+    FakeCaseLookup."""
+
+    def __init__(self, servicer: FakeRefundEvents, cases: FakeCaseLookup | None = None) -> None:
         self.servicer = servicer
+        self.cases = cases or FakeCaseLookup()  # type: ignore[abstract]  # serves GetCase only
         self.port = 0
         self._server: GrpcServer | None = None
 
@@ -186,14 +247,18 @@ class SupportStandIn:
 
     async def start(self) -> None:
         """Starts on a free port the first time, then on the same port again (a restart)."""
-        name = refund_event_service_pb2.DESCRIPTOR.services_by_name["RefundEventService"].full_name
+        names = [
+            refund_event_service_pb2.DESCRIPTOR.services_by_name["RefundEventService"].full_name,
+            case_service_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name,
+        ]
         server = GrpcServer(
             port=self.port,
-            service_names=[name],
+            service_names=names,
             interceptors=[RequestContextInterceptor(), AuthInterceptor(SECRET, "support.acme")],
             grace_s=0.5,
         )
         refund_event_service_pb2_grpc.add_RefundEventServiceServicer_to_server(self.servicer, server.server)
+        case_service_pb2_grpc.add_CaseServiceServicer_to_server(self.cases, server.server)
         await server.start()
         self.port = server.port
         self._server = server

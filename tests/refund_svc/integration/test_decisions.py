@@ -14,19 +14,12 @@ from acme.refund.v1.refund_service_pb2 import (
     RetryRefundRequest,
 )
 
-from kit.errors import RichError
 from kit.identity import Identity
-from tests.refund_svc.integration.servers import ANA, BEN, KIM, LEE, SAM, auth, create_request
+from tests.refund_svc.integration.servers import ANA, BEN, KIM, LEE, SAM, auth, create_request, rich_error
 
 pytestmark = pytest.mark.integration
 
 Stub = refund_service_pb2_grpc.RefundServiceStub
-
-
-async def rich_error(call: object) -> RichError:
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await call  # type: ignore[misc]
-    return RichError.from_rpc_error(caught.value)
 
 
 async def create(

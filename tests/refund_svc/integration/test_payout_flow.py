@@ -138,7 +138,7 @@ async def test_create_approve_and_the_worker_pays_it_out_with_an_event_per_chang
         ("PROCESSING", "system", "payout started", True, 7900),
         ("REFUNDED", "system", "paid out", False, 7900),
     ]
-    assert {(r.refund_id, r.case_name) for r in rows} == {(refund_id, "cases/C-10482")}
+    assert {(r.refund_id, r.case_name) for r in rows} == {(refund_id, "cases/C-1001")}
     assert len({r.event_id for r in rows}) == 4
     stats = await running.app.outbox_stats()
     assert (stats.backlog, stats.dead_letters) == (4, 0)  # support is not running in this test

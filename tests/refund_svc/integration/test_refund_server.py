@@ -17,7 +17,6 @@ from acme.refund.v1.refund_service_pb2 import (
 )
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from kit.errors import RichError
 from kit.identity import METADATA_KEY, mint_token
 from tests.refund_svc.integration.servers import (
     ANA,
@@ -29,6 +28,7 @@ from tests.refund_svc.integration.servers import (
     auth,
     create_request,
     refund_settings,
+    rich_error,
     start_refunds,
     stop_refunds,
 )
@@ -37,12 +37,6 @@ pytestmark = pytest.mark.integration
 
 Stub = refund_service_pb2_grpc.RefundServiceStub
 GRPCURL = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "grpcurl"
-
-
-async def rich_error(call: object) -> RichError:
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await call  # type: ignore[misc]
-    return RichError.from_rpc_error(caught.value)
 
 
 async def list_all(stub: Stub, identity: object = SAM) -> list[refund_pb2.Refund]:

@@ -19,8 +19,14 @@ from acme.refund.v1.refund_service_pb2 import RejectRefundRequest
 from acme.support.v1 import case_pb2, refund_event_service_pb2
 
 from kit.identity import Identity, Role
-from refund_svc.application.ports import EventDeliveryError, EventRejectedError, SupportUnavailableError
+from refund_svc.application.ports import (
+    CaseRef,
+    EventDeliveryError,
+    EventRejectedError,
+    SupportUnavailableError,
+)
 from refund_svc.domain.actor import ActorRole
+from refund_svc.domain.errors import CasesUnavailableError
 from refund_svc.domain.events import RefundEvent, RefundEventKind
 from refund_svc.domain.money import Money
 from refund_svc.infrastructure.support_gateway import GrpcSupportGateway
@@ -36,6 +42,7 @@ from tests.refund_svc.integration.servers import (
     eventually,
     outbox_rows,
     refund_settings,
+    rich_error,
     start_refunds,
     stop_refunds,
 )
@@ -49,6 +56,8 @@ E = refund_event_service_pb2
 @pytest.fixture
 async def support() -> AsyncIterator[SupportStandIn]:
     stand_in = SupportStandIn(FakeRefundEvents())
+    stand_in.cases.add("cases/C-1", "cus_1001", "ord_1001")  # two cases about Ana's ord_1001
+    stand_in.cases.add("cases/C-2", "cus_1001", "ord_1001")
     await stand_in.start()
     try:
         yield stand_in
@@ -61,7 +70,7 @@ async def running(
     tmp_path: Path, shop_address: str, support: SupportStandIn
 ) -> AsyncIterator[RunningRefunds]:
     settings = refund_settings(tmp_path / "refund.db", shop_address, support_addr=support.address)
-    running = await start_refunds(settings)
+    running = await start_refunds(settings, cases=None)  # the real gateway asks the stand-in
     try:
         yield running
     finally:
@@ -142,8 +151,22 @@ async def test_every_event_reaches_support_in_order_per_case_as_the_system(
 
 
 async def test_events_wait_while_support_is_down_and_all_arrive_when_it_is_back(
-    running: RunningRefunds, support: SupportStandIn
+    tmp_path: Path, shop_address: str, support: SupportStandIn
 ) -> None:
+    # Creates ask support about their case: here the cases were checked before support went down
+    # (the gateway remembers them), as when support stops while customers are mid-request.
+    settings = refund_settings(tmp_path / "refund.db", shop_address, support_addr=support.address)
+    running = await start_refunds(settings, cases=None)
+    try:
+        await _events_wait_and_arrive(running, support)
+    finally:
+        await stop_refunds(running)
+
+
+async def _events_wait_and_arrive(running: RunningRefunds, support: SupportStandIn) -> None:
+    gateway = running.app.cases
+    assert await gateway.find_case("cases/C-1")
+    assert await gateway.find_case("cases/C-2")
     await support.stop()
     await make_refunds(running)
     await asyncio.sleep(0.3)  # the relay tries, fails and backs off meanwhile
@@ -187,10 +210,12 @@ async def test_shutdown_finishes_the_delivery_in_flight_and_stores_its_position(
     tmp_path: Path, shop_address: str, support: SupportStandIn
 ) -> None:
     settings = refund_settings(tmp_path / "refund.db", shop_address, support_addr=support.address)
-    running = await start_refunds(settings)
+    running = await start_refunds(settings, cases=None)
     support.servicer.gate = asyncio.Event()
     async with running.channel() as channel:
-        await Stub(channel).CreateRefund(create_request(lines=(("ln_1", 1),)), metadata=auth(ANA))
+        await Stub(channel).CreateRefund(
+            create_request(lines=(("ln_1", 1),), case="cases/C-1"), metadata=auth(ANA)
+        )
     await asyncio.wait_for(support.servicer.arrived.wait(), 5)
 
     # As on SIGTERM (kit.grpc_server.run_until_signalled): stop serving, then shut down.
@@ -289,6 +314,62 @@ async def test_other_codes_are_sorted_too(
             await gateway.record_refund_event(event())
     finally:
         await gateway.close()
+
+
+async def test_the_adapter_finds_a_case_once_and_remembers_it(support: SupportStandIn) -> None:
+    gateway = GrpcSupportGateway(support.address, identity_secret=SECRET, cache_size=1)
+    await gateway.open()
+    try:
+        first = await gateway.find_case("cases/C-1")
+        again = await gateway.find_case("cases/C-1")
+        unknown = await gateway.find_case("cases/C-404")
+        other = await gateway.find_case("cases/C-2")  # the cache holds one: C-1 goes
+        await gateway.find_case("cases/C-1")
+    finally:
+        await gateway.close()
+
+    assert first == again == CaseRef("cases/C-1", "cus_1001", "ord_1001")
+    assert unknown is None
+    assert other == CaseRef("cases/C-2", "cus_1001", "ord_1001")
+    assert support.cases.asked == ["cases/C-1", "cases/C-404", "cases/C-2", "cases/C-1"]
+    assert set(support.cases.callers) == {Identity("refund_svc", Role.SYSTEM)}
+
+
+async def test_the_adapter_says_when_cases_cannot_be_checked(support: SupportStandIn) -> None:
+    nobody = GrpcSupportGateway("127.0.0.1:1", identity_secret=SECRET, deadline_s=0.5)
+    await nobody.open()
+    try:
+        with pytest.raises(CasesUnavailableError, match="cannot be checked"):
+            await nobody.find_case("cases/C-1")
+    finally:
+        await nobody.close()
+    with pytest.raises(RuntimeError, match="not open"):
+        await nobody.find_case("cases/C-1")
+
+
+async def test_refunds_are_created_only_on_their_orders_customers_case(
+    running: RunningRefunds, support: SupportStandIn
+) -> None:
+    support.cases.add("cases/C-7", "cus_1002", "ord_1005")  # Ben's
+    support.cases.add("cases/C-8", "cus_1001", "ord_1003")  # Ana's, about another order
+    async with running.channel() as channel:
+        stub = Stub(channel)
+        for who in (ANA, SAM):
+            bens = await rich_error(stub.CreateRefund(create_request(case="cases/C-7"), metadata=auth(who)))
+            missing = await rich_error(
+                stub.CreateRefund(create_request(case="cases/C-9"), metadata=auth(who))
+            )
+            other = await rich_error(stub.CreateRefund(create_request(case="cases/C-8"), metadata=auth(who)))
+            assert (bens.code, bens.reason) == (grpc.StatusCode.NOT_FOUND, "CASE_NOT_FOUND")
+            assert (missing.code, missing.reason) == (grpc.StatusCode.NOT_FOUND, "CASE_NOT_FOUND")
+            assert (other.code, other.reason) == (
+                grpc.StatusCode.FAILED_PRECONDITION,
+                "CASE_IS_ABOUT_ANOTHER_ORDER",
+            )
+        await support.stop()
+        down = await rich_error(stub.CreateRefund(create_request(case="cases/C-1"), metadata=auth(ANA)))
+        assert (down.code, down.reason) == (grpc.StatusCode.UNAVAILABLE, "CASES_UNAVAILABLE")
+    assert await outbox_rows(running.app.database.path) == []
 
 
 async def test_an_unopened_adapter_says_so() -> None:

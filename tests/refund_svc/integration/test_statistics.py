@@ -18,11 +18,19 @@ from acme.refund.v1.refund_service_pb2 import (
 )
 from google.protobuf import timestamp_pb2
 
-from kit.errors import RichError
 from kit.identity import Identity
 from refund_svc.infrastructure.database import RefundDatabase
 from refund_svc.infrastructure.sqlite_refunds import RefundSql
-from tests.refund_svc.integration.servers import ANA, BEN, LEE, SAM, auth, create_request, eventually
+from tests.refund_svc.integration.servers import (
+    ANA,
+    BEN,
+    LEE,
+    SAM,
+    auth,
+    create_request,
+    eventually,
+    rich_error,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -41,12 +49,6 @@ def period(start: datetime, end: datetime) -> GetRefundStatisticsRequest:
 
 def money(amount_minor: int, currency: str = "EUR") -> refund_pb2.Money:
     return refund_pb2.Money(amount_minor=amount_minor, currency_code=currency)
-
-
-async def rich_error(call: object) -> RichError:
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await call  # type: ignore[misc]
-    return RichError.from_rpc_error(caught.value)
 
 
 async def create(stub: Stub, order_id: str, line: str, who: Identity, request_id: str) -> refund_pb2.Refund:

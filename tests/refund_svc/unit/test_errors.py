@@ -43,7 +43,7 @@ def test_the_table_maps_the_families() -> None:
         "RequestIdReusedError": "ALREADY_EXISTS",
         "PermissionDeniedError": "PERMISSION_DENIED",
         "ConcurrencyConflictError": "ABORTED",
-        "ShopUnavailableError": "UNAVAILABLE",
+        "UpstreamUnavailableError": "UNAVAILABLE",
     }
 
 

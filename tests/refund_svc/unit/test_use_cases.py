@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 
@@ -10,6 +11,9 @@ from kit.pagination import InvalidPageError
 from refund_svc.application.commands import CreateRefundCommand, ListRefundsQuery
 from refund_svc.domain.actor import Actor, ActorRole
 from refund_svc.domain.errors import (
+    CaseIsAboutAnotherOrderError,
+    CaseNotFoundError,
+    CasesUnavailableError,
     InvalidArgumentError,
     OrderNotFoundError,
     RefundNotFoundError,
@@ -137,6 +141,43 @@ async def test_a_shop_outage_changes_nothing(system: FakeSystem) -> None:
     with pytest.raises(ShopUnavailableError):
         await system.use_cases.create_refund.execute(ANA, command())
     assert system.store.commits == 0
+
+
+@pytest.mark.parametrize("actor", [ANA, SAM])
+async def test_the_case_must_be_the_orders_customers(system: FakeSystem, actor: Actor) -> None:
+    system.cases.add("cases/c1", customer_id="cus_2", order_id="ord_1")  # Ben's case, Ana's order
+    system.cases.add("cases/c2", customer_id="cus_1", order_id="ord_old")  # Ana's, another order
+
+    system.cases.default = lambda name: None  # support knows no other case
+
+    with pytest.raises(CaseNotFoundError):
+        await system.use_cases.create_refund.execute(actor, command())
+    with pytest.raises(CaseNotFoundError):
+        await system.use_cases.create_refund.execute(actor, _on_case(command(request_id="r3"), "cases/none"))
+    with pytest.raises(CaseIsAboutAnotherOrderError) as caught:
+        await system.use_cases.create_refund.execute(actor, _on_case(command(request_id="r4"), "cases/c2"))
+
+    assert caught.value.metadata == {"case": "cases/c2", "case_order_id": "ord_old", "order_id": "ord_1"}
+    assert system.store.refunds == {}
+    assert system.store.commits == 0
+
+
+async def test_when_support_cannot_be_asked_nothing_is_created_but_retries_answer(
+    system: FakeSystem,
+) -> None:
+    first = await system.use_cases.create_refund.execute(ANA, command(request_id="before"))
+    system.cases.unavailable = True
+
+    with pytest.raises(CasesUnavailableError):
+        await system.use_cases.create_refund.execute(ANA, command(request_id="during"))
+    again = await system.use_cases.create_refund.execute(ANA, command(request_id="before"))
+
+    assert again.refund_id == first.refund_id
+    assert list(system.store.refunds) == [first.refund_id]
+
+
+def _on_case(create: CreateRefundCommand, case_name: str) -> CreateRefundCommand:
+    return dataclasses.replace(create, case_name=case_name)
 
 
 async def test_get_refund_hides_other_customers_refunds(system: FakeSystem) -> None:
