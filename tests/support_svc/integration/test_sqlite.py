@@ -165,9 +165,11 @@ async def test_migrations_apply_once(tmp_path: Path) -> None:
     for _ in range(2):
         db = Database(tmp_path / "support.db")
         await db.open()
-        rows = await db.reader.execute_fetchall("PRAGMA user_version")
-        assert next(iter(rows))[0] == len(load_migrations(MIGRATIONS)) == 2
-        await db.close()
+        try:
+            rows = await db.reader.execute_fetchall("PRAGMA user_version")
+        finally:
+            await db.close()  # an open connection's thread would keep pytest from exiting
+        assert next(iter(rows))[0] == len(load_migrations(MIGRATIONS)) == 3
 
 
 # --- refund events: the inbox, the tracks, the open refunds on the case -----------------------------
