@@ -28,10 +28,21 @@ CSRF_VALUE = "acme-ui"
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 
+# No inline style or script, with one exception: the sha256 source in style-src allows exactly one
+# <style> text. React Aria (react-aria 3.53, overlays/usePreventScroll.js, preventScrollMobileWebKit)
+# prepends `<style>@layer { * { overscroll-behavior: contain; } }</style>` (that exact text, with
+# its newlines and indentation) to <head> while a dialog, popover or menu is open on iOS/WebKit;
+# blocked, the page behind it scrolls. frontend/src/csp.test.ts hashes the text in the installed
+# react-aria and fails when the hash here differs (after a react-aria upgrade: put in the new one).
+# React Aria's other injected <style> (usePress, for pressable elements) is never made: index.html
+# has an element with its id (react-aria-pressable-style). A nonce (React Aria's getNonce() reads
+# <meta name="csp-nonce">) is no option: index.html is a static file, served as built, so it
+# cannot carry a fresh nonce per response.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-    "form-action 'self'; object-src 'none'"
+    "default-src 'self'; script-src 'self'; "
+    "style-src 'self' 'sha256-gYiS/BvZvRcK27JIXTuwhZ3hs2+VJ1X+2gUlE+farlg='; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'; object-src 'none'"
 )
 _COMMON_HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", CSP.encode()),

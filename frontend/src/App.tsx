@@ -6,13 +6,17 @@ import { Layout } from './Layout';
 import { homePath } from './lib/routes';
 import { Alert, Button, Loading, Page } from './components';
 import { SignInPage } from './pages/SignInPage';
-import { OrdersPage } from './pages/OrdersPage';
-import { OpenCasePage } from './pages/OpenCasePage';
-import { MyCasesPage } from './pages/MyCasesPage';
-import { CustomerCasePage } from './pages/CustomerCasePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
-// Screens that only some people open are loaded when first needed (a smaller first download).
+// Every screen but sign-in is loaded when first needed: the first download carries only the
+// frame (header, sign-in) and the libraries every screen uses; what a screen needs beyond that
+// (tables, dialogs, lists, charts, the refund flow, the support team's console) comes with it.
+const OrdersPage = lazy(() => import('./pages/OrdersPage').then((m) => ({ default: m.OrdersPage })));
+const OpenCasePage = lazy(() => import('./pages/OpenCasePage').then((m) => ({ default: m.OpenCasePage })));
+const MyCasesPage = lazy(() => import('./pages/MyCasesPage').then((m) => ({ default: m.MyCasesPage })));
+const CustomerCasePage = lazy(() =>
+  import('./pages/CustomerCasePage').then((m) => ({ default: m.CustomerCasePage })),
+);
 const RefundRequestPage = lazy(() =>
   import('./pages/RefundRequestPage').then((m) => ({ default: m.RefundRequestPage })),
 );
@@ -65,13 +69,7 @@ function Home() {
 function CaseRoute() {
   const { data: user } = useSession();
   if (!user) return null;
-  return user.role === 'customer' ? (
-    <CustomerCasePage />
-  ) : (
-    <Later>
-      <AgentCasePage />
-    </Later>
-  );
+  return <Later>{user.role === 'customer' ? <CustomerCasePage /> : <AgentCasePage />}</Later>;
 }
 
 export function App() {
@@ -82,9 +80,30 @@ export function App() {
         <Route element={<RequireAuth />}>
           <Route index element={<Home />} />
           <Route element={<RequireRole roles={['customer']} />}>
-            <Route path="orders" element={<OrdersPage />} />
-            <Route path="orders/:orderId/new-case" element={<OpenCasePage />} />
-            <Route path="cases" element={<MyCasesPage />} />
+            <Route
+              path="orders"
+              element={
+                <Later>
+                  <OrdersPage />
+                </Later>
+              }
+            />
+            <Route
+              path="orders/:orderId/new-case"
+              element={
+                <Later>
+                  <OpenCasePage />
+                </Later>
+              }
+            />
+            <Route
+              path="cases"
+              element={
+                <Later>
+                  <MyCasesPage />
+                </Later>
+              }
+            />
             <Route
               path="cases/:caseId/refund"
               element={

@@ -1,7 +1,19 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Button } from './Button';
-import { Checkbox } from './Checkbox';
-import { Dialog } from './Dialog';
+import {
+  Suspense,
+  createContext,
+  lazy,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+
+// The list is a dialog with a checkbox: loaded when first opened, so that people without
+// shortcuts (customers) and staff who never open it do not download the dialog code up front.
+const ShortcutsHelp = lazy(() => import('./ShortcutsHelp').then((m) => ({ default: m.ShortcutsHelp })));
 
 /** The single-key shortcuts of the agent console, as the help dialog lists them. */
 export const SHORTCUT_GROUPS: { title: string; items: { keys: string[]; label: string }[] }[] = [
@@ -97,50 +109,13 @@ function readEnabled(): boolean {
   }
 }
 
-function ShortcutsHelp({ isOpen, onOpenChange }: { isOpen: boolean; onOpenChange: (open: boolean) => void }) {
-  const { enabled, setEnabled } = useShortcutSettings();
-  return (
-    <Dialog title="Keyboard shortcuts" isOpen={isOpen} onOpenChange={onOpenChange} className="modal--wide">
-      {(close) => (
-        <>
-          <div className="dialog__body shortcuts">
-            <p>Press a key when you are not typing in a field.</p>
-            {SHORTCUT_GROUPS.map((group) => (
-              <section key={group.title} className="shortcuts__group" aria-labelledby={`shortcuts-${group.title}`}>
-                <h3 className="shortcuts__title" id={`shortcuts-${group.title}`}>
-                  {group.title}
-                </h3>
-                <dl className="shortcuts__list">
-                  {group.items.map((item) => (
-                    <div key={item.label} className="shortcuts__item">
-                      <dt>
-                        {item.keys.map((k) => (
-                          <kbd key={k}>{k}</kbd>
-                        ))}
-                      </dt>
-                      <dd>{item.label}</dd>
-                    </div>
-                  ))}
-                </dl>
-              </section>
-            ))}
-            <Checkbox isSelected={enabled} onChange={setEnabled}>
-              Use single-key shortcuts
-            </Checkbox>
-          </div>
-          <div className="dialog__actions">
-            <Button onPress={close}>Close</Button>
-          </div>
-        </>
-      )}
-    </Dialog>
-  );
-}
-
 /** Shortcut settings for the page, "?" for the list, and the list itself (a dialog). */
 export function ShortcutsProvider({ available, children }: { available: boolean; children: ReactNode }) {
   const [enabled, setEnabledState] = useState(readEnabled);
   const [helpOpen, setHelpOpen] = useState(false);
+  // Once opened, the dialog stays mounted (closed), so that it can animate out and reopen at once.
+  const [helpWanted, setHelpWanted] = useState(false);
+  if (helpOpen && !helpWanted) setHelpWanted(true);
   const setEnabled = useCallback((on: boolean) => {
     setEnabledState(on);
     try {
@@ -159,7 +134,11 @@ export function ShortcutsProvider({ available, children }: { available: boolean;
     <ShortcutsContext.Provider value={value}>
       <HelpKey />
       {children}
-      {available ? <ShortcutsHelp isOpen={helpOpen} onOpenChange={setHelpOpen} /> : null}
+      {available && helpWanted ? (
+        <Suspense fallback={null}>
+          <ShortcutsHelp isOpen={helpOpen} onOpenChange={setHelpOpen} />
+        </Suspense>
+      ) : null}
     </ShortcutsContext.Provider>
   );
 }

@@ -208,7 +208,11 @@ export function CustomerCasePage() {
               <ReplyForm page={page} />
             </Section>
             <Section title="History" id="timeline-heading">
-              <Timeline entries={page.timeline} viewer={user} />
+              <Timeline
+                entries={page.timeline}
+                viewer={user}
+                people={[kase.assignee, ...page.messages.map((m) => m.author)]}
+              />
             </Section>
           </div>
           <aside className="case-layout__side" aria-label="Case details and order">

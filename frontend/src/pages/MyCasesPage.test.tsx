@@ -1,5 +1,5 @@
 import { delay, http, HttpResponse } from 'msw';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { server } from '../test/server';
 import { ana, makeCase, order, problem } from '../test/fixtures';
@@ -15,7 +15,8 @@ describe('My cases', () => {
       }),
     );
     renderApp('/cases', ana);
-    expect(await screen.findByRole('status')).toHaveTextContent('Loading your cases…');
+    // (after the page's own code has loaded: "Loading the page…" comes first)
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Loading your cases…'));
   });
 
   it('explains what to do when there are no cases', async () => {
@@ -110,7 +111,8 @@ describe('My orders', () => {
       }),
     );
     renderApp('/orders', ana);
-    expect(await screen.findByRole('status')).toHaveTextContent('Loading your orders…');
+    // (after the page's own code has loaded: "Loading the page…" comes first)
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Loading your orders…'));
   });
 
   it('tells customers who are not allowed in the queue where to go, and unknown pages say so', async () => {
