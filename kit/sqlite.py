@@ -8,8 +8,11 @@ PRAGMA user_version.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import sqlite3
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -34,6 +37,40 @@ async def connect(
     return conn
 
 
+class Reads(Protocol):
+    """What a repository needs to read: an aiosqlite connection or an InlineReader."""
+
+    def execute_fetchall(self, sql: str, parameters: Any = ..., /) -> Awaitable[Iterable[sqlite3.Row]]: ...
+
+
+class InlineReader:
+    """A read-only connection used on the event loop's own thread, for short indexed reads.
+
+    Through aiosqlite every statement is a trip to the connection's thread and back (a queue, a
+    wake-up of the loop, two hand-overs of the GIL): ~0.3 ms of a process's CPU around a point read
+    that SQLite answers in ~0.03 ms. Reads that short are cheaper done in place. WAL readers never
+    wait for the writer, so a read here cannot stall the loop on a lock (the busy timeout is short
+    for the rare WAL recovery). Anything long (scans, the dashboard's aggregates) stays on aiosqlite.
+    Same call shape as aiosqlite (`await reader.execute_fetchall(...)`), so repositories take either.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self._conn = sqlite3.connect(
+            f"file:{Path(path).resolve()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+        self._conn.row_factory = sqlite3.Row
+        for pragma in ("busy_timeout = 100", "temp_store = MEMORY", "cache_size = -32000", "query_only = ON"):
+            self._conn.execute(f"PRAGMA {pragma}")
+
+    async def execute_fetchall(
+        self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> Iterable[sqlite3.Row]:
+        return self._conn.execute(sql, parameters).fetchall()
+
+    async def close(self) -> None:
+        self._conn.close()
+
+
 def load_migrations(folder: Path) -> list[str]:
     """The SQL scripts in `folder` named NNNN_*.sql, in order."""
     return [p.read_text() for p in sorted(folder.glob("[0-9][0-9][0-9][0-9]_*.sql"))]
@@ -56,3 +93,58 @@ async def migrate(conn: aiosqlite.Connection, migrations: Sequence[str]) -> int:
             raise
         current = version
     return current
+
+
+# --- write transactions that a cancelled caller cannot leave half-open -----------------------------
+#
+# gRPC cancels a handler when its client gives up (a deadline under load). An aiosqlite statement
+# runs in the connection's own thread whether or not its caller still waits: a BEGIN given up on
+# still begins, after the caller has let go of the writer, and every later BEGIN on that connection
+# fails ("cannot start a transaction within a transaction") until the process restarts. So the
+# statements that open and close a transaction are always waited for to their end.
+
+
+async def to_the_end[T](statement: Awaitable[T]) -> T:
+    """Awaits `statement` to its end even when the caller is cancelled meanwhile; the cancellation
+    is passed on afterwards."""
+    task = asyncio.ensure_future(statement)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.cancelled():
+                raise
+            cancelled = True
+    if cancelled:
+        if not task.cancelled():
+            task.exception()  # retrieved: the cancellation is what the caller hears of
+        raise asyncio.CancelledError
+    return task.result()
+
+
+async def begin_immediate(conn: aiosqlite.Connection, lock: asyncio.Lock) -> None:
+    """Takes the process's writer (`lock`) and opens a write transaction on it, or neither."""
+    await lock.acquire()
+    try:
+        await to_the_end(conn.execute("BEGIN IMMEDIATE"))
+    except BaseException:
+        try:
+            if conn.in_transaction:  # it began, but its caller was cancelled meanwhile
+                await to_the_end(conn.execute("ROLLBACK"))
+        finally:
+            lock.release()
+        raise
+
+
+async def commit(conn: aiosqlite.Connection) -> None:
+    await to_the_end(conn.execute("COMMIT"))
+
+
+async def end_transaction(conn: aiosqlite.Connection, lock: asyncio.Lock) -> None:
+    """Rolls back whatever was not committed and lets the next transaction take the writer."""
+    try:
+        if conn.in_transaction:
+            await to_the_end(conn.execute("ROLLBACK"))
+    finally:
+        lock.release()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from kit.sqlite import begin_immediate, commit, end_transaction
 from refund_svc.application.ports import (
     IdempotencyKeys,
     IdempotencyRecord,
@@ -104,34 +104,20 @@ class SqliteUnitOfWork(UnitOfWork):
         self.outbox = SqliteOutbox(sql)
 
     async def begin(self) -> None:
-        await self._database.write_lock.acquire()
-        try:
-            await self._database.writer.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self._database.write_lock.release()
-            raise
+        await begin_immediate(self._database.writer, self._database.write_lock)
         self._active = True
 
     async def commit(self) -> None:
-        await self._database.writer.execute("COMMIT")
-        self._finish()
+        await commit(self._database.writer)  # to its end, even if this call is cancelled meanwhile
+        self._active = False
+        self._database.write_lock.release()
         if self._on_commit is not None:
             self._on_commit()
 
     async def rollback(self) -> None:
-        if not self._active:
-            return
-        try:
-            await self._database.writer.execute("ROLLBACK")
-        except sqlite3.OperationalError:
-            pass  # no transaction left to roll back (e.g. a cancelled COMMIT that went through)
-        finally:
-            self._finish()
-
-    def _finish(self) -> None:
         if self._active:
             self._active = False
-            self._database.write_lock.release()
+            await end_transaction(self._database.writer, self._database.write_lock)
 
 
 class SqliteRefundReader(RefundReader):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kit.sqlite import begin_immediate, commit, end_transaction
 from support_svc.application.ports import CaseChangeFeed, UnitOfWork
 from support_svc.infrastructure.case_repository import SqliteCaseRepository
 from support_svc.infrastructure.database import Database
@@ -14,22 +15,13 @@ class SqliteUnitOfWork(UnitOfWork):
         self._db = database
 
     async def _begin(self) -> None:
-        await self._db.write_lock.acquire()
-        try:
-            # IMMEDIATE takes the write lock up front: no deadlock-prone upgrade from a read later.
-            await self._db.writer.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self._db.write_lock.release()
-            raise
+        # IMMEDIATE takes the write lock up front: no deadlock-prone upgrade from a read later.
+        await begin_immediate(self._db.writer, self._db.write_lock)
         self.cases = SqliteCaseRepository(self._db.writer)
         self.refunds = SqliteRefundLedger(self._db.writer)
 
     async def _commit(self) -> None:
-        await self._db.writer.execute("COMMIT")
+        await commit(self._db.writer)
 
     async def _end(self) -> None:
-        try:
-            if self._db.writer.in_transaction:
-                await self._db.writer.execute("ROLLBACK")
-        finally:
-            self._db.write_lock.release()
+        await end_transaction(self._db.writer, self._db.write_lock)

@@ -1,9 +1,10 @@
+import asyncio
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from kit.sqlite import connect, load_migrations, migrate
+from kit.sqlite import begin_immediate, commit, connect, end_transaction, load_migrations, migrate, to_the_end
 
 MIGRATIONS = [
     "CREATE TABLE thing (id INTEGER PRIMARY KEY, name TEXT NOT NULL);",
@@ -45,3 +46,68 @@ def test_migrations_load_in_file_name_order(tmp_path: Path) -> None:
     (tmp_path / "0001_a.sql").write_text("A")
     (tmp_path / "notes.txt").write_text("ignored")
     assert load_migrations(tmp_path) == ["A", "B"]
+
+
+# --- transactions and cancelled callers -----------------------------------------------------------
+
+
+async def test_a_begin_cancelled_while_it_waits_leaves_no_transaction_behind(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    writer, blocker = await connect(path), await connect(path)
+    await migrate(writer, MIGRATIONS)
+    lock = asyncio.Lock()
+    try:
+        await blocker.execute("BEGIN IMMEDIATE")  # another process holds the database's write lock
+        begin = asyncio.ensure_future(begin_immediate(writer, lock))
+        await asyncio.sleep(0.2)  # the writer's BEGIN now waits in its thread (busy timeout)
+        begin.cancel()  # as gRPC does when the client's deadline passes
+        await asyncio.sleep(0.05)
+        assert not begin.done()  # it waits for its BEGIN to end, keeping the writer meanwhile
+        await blocker.execute("ROLLBACK")
+        with pytest.raises(asyncio.CancelledError):
+            await begin
+
+        assert not writer.in_transaction  # the BEGIN that went through was rolled back
+        assert not lock.locked()
+        await begin_immediate(writer, lock)  # and the next transaction begins as usual
+        await writer.execute("INSERT INTO thing (name) VALUES ('next')")
+        await commit(writer)
+        await end_transaction(writer, lock)
+        assert [tuple(r) for r in await blocker.execute_fetchall("SELECT name FROM thing")] == [("next",)]
+    finally:
+        await blocker.close()
+        await writer.close()
+
+
+async def test_a_commit_cancelled_meanwhile_still_commits_and_says_cancelled(tmp_path: Path) -> None:
+    writer = await connect(tmp_path / "t.db")
+    await migrate(writer, MIGRATIONS)
+    lock = asyncio.Lock()
+    try:
+        await begin_immediate(writer, lock)
+        await writer.execute("INSERT INTO thing (name) VALUES ('kept')")
+        committing = asyncio.ensure_future(commit(writer))
+        await asyncio.sleep(0)  # the COMMIT is on its way to the connection's thread
+        committing.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await committing
+        await end_transaction(writer, lock)
+
+        assert not lock.locked()
+        assert not writer.in_transaction
+        assert [tuple(r) for r in await writer.execute_fetchall("SELECT name FROM thing")] == [("kept",)]
+    finally:
+        await writer.close()
+
+
+async def test_to_the_end_returns_what_the_statement_returns_or_raises() -> None:
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    async def fail() -> None:
+        raise ValueError("no such table")
+
+    assert await to_the_end(answer()) == 42
+    with pytest.raises(ValueError, match="no such table"):
+        await to_the_end(fail())
