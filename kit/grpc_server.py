@@ -23,7 +23,7 @@ from prometheus_client import Counter, Histogram, start_http_server
 
 from kit.context import REQUEST_ID_HEADER, identity_var, new_request_id, request_id_var
 from kit.errors import build_status
-from kit.identity import METADATA_KEY, InvalidTokenError, verify_token
+from kit.identity import METADATA_KEY, InvalidTokenError, TokenVerifier
 from kit.logs import get_logger
 from kit.tracing import server_span
 
@@ -148,7 +148,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
     """Refuses calls without a valid identity token (UNAUTHENTICATED); health and reflection are open."""
 
     def __init__(self, secret: str, domain: str) -> None:
-        self._secret = secret
+        self._tokens = TokenVerifier(secret)
         self._domain = domain
 
     async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
@@ -160,7 +160,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         try:
             if scheme.lower() != "bearer" or not token:
                 raise InvalidTokenError("no bearer token")
-            identity_var.set(verify_token(self._secret, token))
+            identity_var.set(self._tokens.verify(token))
         except InvalidTokenError:
             handler = await continuation(details)
             status = build_status(

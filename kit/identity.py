@@ -1,12 +1,16 @@
 """The end user's identity as it travels between processes: a short-lived signed token.
 
-The BFF mints one per gRPC call from the browser session; support_svc and refund_svc verify it
-(see `kit.grpc_auth`). HS256 with a secret shared by the processes of one deployment.
+The BFF puts one on every gRPC call from the browser session; support_svc and refund_svc verify
+it (kit.grpc_server.AuthInterceptor). HS256 with a secret shared by the processes of one
+deployment. Signing and verifying cost more than the rest of a point read together, so a caller
+reuses a token for half its life (TokenIssuer) and a service remembers the tokens it has verified
+until they expire (TokenVerifier).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -59,6 +63,11 @@ def mint_token(secret: str, identity: Identity, ttl_s: int = DEFAULT_TTL_S, now:
 
 
 def verify_token(secret: str, token: str) -> Identity:
+    return _verified(secret, token)[0]
+
+
+def _verified(secret: str, token: str) -> tuple[Identity, float]:
+    """The identity a valid token carries, and when the token expires."""
     try:
         claims = jwt.decode(
             token,
@@ -68,9 +77,67 @@ def verify_token(secret: str, token: str) -> Identity:
             issuer=ISSUER,
             options={"require": ["sub", "role", "exp", "iat"]},
         )
-        return Identity(subject=str(claims["sub"]), role=Role(claims["role"]))
+        return Identity(subject=str(claims["sub"]), role=Role(claims["role"])), float(claims["exp"])
     except (jwt.PyJWTError, ValueError, KeyError) as exc:
         raise InvalidTokenError(str(exc)) from exc
+
+
+class TokenIssuer:
+    """Tokens for outgoing calls, one per identity reused for the first half of its life (so that
+    every token sent still has at least `ttl_s / 2` to live when it arrives)."""
+
+    def __init__(
+        self,
+        secret: str,
+        *,
+        ttl_s: int = DEFAULT_TTL_S,
+        max_identities: int = 10_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._secret = secret
+        self._ttl_s = ttl_s
+        self._max = max_identities
+        self._clock = clock
+        self._issued: dict[Identity, tuple[str, float]] = {}
+
+    def token(self, identity: Identity) -> str:
+        now = self._clock()
+        issued = self._issued.get(identity)
+        if issued is not None and now < issued[1]:
+            return issued[0]
+        if len(self._issued) >= self._max:
+            self._issued.clear()  # crude but bounded; only costs a few fresh signatures
+        token = mint_token(self._secret, identity, self._ttl_s, now=now)
+        self._issued[identity] = (token, now + self._ttl_s / 2)
+        return token
+
+    def metadata(self, identity: Identity) -> tuple[tuple[str, str], ...]:
+        return ((METADATA_KEY, f"Bearer {self.token(identity)}"),)
+
+
+class TokenVerifier:
+    """Verifies tokens, remembering each valid one until it expires: a token is only ever the exact
+    bytes that were signed, so the same string carries the same verified claims."""
+
+    def __init__(
+        self, secret: str, *, max_tokens: int = 10_000, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._secret = secret
+        self._max = max_tokens
+        self._clock = clock
+        self._verified: dict[str, tuple[Identity, float]] = {}
+
+    def verify(self, token: str) -> Identity:
+        known = self._verified.get(token)
+        if known is not None:
+            if self._clock() < known[1]:
+                return known[0]
+            del self._verified[token]
+        identity, expires = _verified(self._secret, token)
+        if len(self._verified) >= self._max:
+            self._verified.clear()
+        self._verified[token] = (identity, expires)
+        return identity
 
 
 def bearer_metadata(

@@ -14,7 +14,7 @@ from opentelemetry.trace import SpanKind
 
 from kit import tracing
 from kit.context import REQUEST_ID_HEADER, request_id_var
-from kit.identity import Identity, bearer_metadata
+from kit.identity import Identity, TokenIssuer
 
 Resp = TypeVar("Resp")
 
@@ -32,14 +32,14 @@ def open_channel(address: str) -> grpc.aio.Channel:
 
 class RpcCaller:
     def __init__(self, *, secret: str, deadline_s: float, retries: int, backoff_s: float = 0.05) -> None:
-        self._secret = secret
+        self._tokens = TokenIssuer(secret)
         self._deadline_s = deadline_s
         self._retries = retries
         self._backoff_s = backoff_s
 
     def _metadata(self, identity: Identity) -> tuple[tuple[str, str], ...]:
         return (
-            *bearer_metadata(self._secret, identity),
+            *self._tokens.metadata(identity),
             (REQUEST_ID_HEADER, request_id_var.get()),
             *tracing.inject_metadata(),
         )

@@ -18,10 +18,10 @@ from acme.support.v1 import (
     refund_event_service_pb2,
     refund_event_service_pb2_grpc,
 )
-from google.protobuf import timestamp_pb2
 
 from kit.context import REQUEST_ID_HEADER, request_id_var
-from kit.identity import Identity, Role, bearer_metadata
+from kit.identity import Identity, Role, TokenIssuer
+from kit.timestamps import to_timestamp
 from refund_svc.application.ports import (
     CasePort,
     CaseRef,
@@ -75,8 +75,7 @@ _CHANNEL_OPTIONS = (
 
 
 def event_to_proto(event: RefundEvent) -> refund_event_service_pb2.RecordRefundEventRequest:
-    occurred = timestamp_pb2.Timestamp()
-    occurred.FromDatetime(event.occurred_at)
+    occurred = to_timestamp(event.occurred_at)
     return refund_event_service_pb2.RecordRefundEventRequest(
         parent=event.case_name,
         event_id=event.event_id,
@@ -102,7 +101,7 @@ class GrpcSupportGateway(SupportPort, CasePort):
         self, address: str, *, identity_secret: str, deadline_s: float = 2.0, cache_size: int = 10_000
     ) -> None:
         self._address = address
-        self._secret = identity_secret
+        self._tokens = TokenIssuer(identity_secret)
         self._deadline_s = deadline_s
         self._channel: grpc.aio.Channel | None = None
         self._stub: refund_event_service_pb2_grpc.RefundEventServiceStub | None = None
@@ -126,7 +125,7 @@ class GrpcSupportGateway(SupportPort, CasePort):
             return known
         if self._cases is None:
             raise RuntimeError("the support gateway is not open")
-        metadata = (*bearer_metadata(self._secret, IDENTITY), (REQUEST_ID_HEADER, request_id_var.get()))
+        metadata = (*self._tokens.metadata(IDENTITY), (REQUEST_ID_HEADER, request_id_var.get()))
         try:
             response = await self._cases.GetCase(
                 case_service_pb2.GetCaseRequest(name=case_name), timeout=self._deadline_s, metadata=metadata
@@ -146,8 +145,8 @@ class GrpcSupportGateway(SupportPort, CasePort):
     async def record_refund_event(self, event: RefundEvent) -> bool:
         if self._stub is None:
             raise RuntimeError("the support gateway is not open")
-        # A fresh token per call: tokens live 60 s, and the relay may run for months.
-        metadata = (*bearer_metadata(self._secret, IDENTITY), (REQUEST_ID_HEADER, event.event_id))
+        # A token at least 30 s from expiry (TokenIssuer): the relay may run for months.
+        metadata = (*self._tokens.metadata(IDENTITY), (REQUEST_ID_HEADER, event.event_id))
         try:
             response = await self._stub.RecordRefundEvent(
                 event_to_proto(event), timeout=self._deadline_s, metadata=metadata
