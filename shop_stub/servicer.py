@@ -11,6 +11,7 @@ from google.protobuf import timestamp_pb2
 
 from kit.errors import FieldViolation, abort, build_status
 from kit.pagination import InvalidPageError, decode_token, encode_token, page_size
+from kit.timestamps import to_timestamp
 from shop_stub.catalog import Order, OrderStatus, ShopCatalog
 
 ERROR_DOMAIN = "shop.acme"
@@ -26,9 +27,7 @@ Context = Any  # grpc ships no type hints: grpc.aio.ServicerContext
 
 
 def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
+    return to_timestamp(moment)
 
 
 def _money(amount_minor: int, currency_code: str) -> order_pb2.Money:

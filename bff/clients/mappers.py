@@ -13,6 +13,7 @@ from google.protobuf import timestamp_pb2
 from bff import schemas
 from bff.accounts import UserDirectory
 from bff.records import CaseChange, DecisionRecord, RefundLineRecord, RefundRecord
+from kit.timestamps import to_timestamp
 
 # --- enums: explicit tables, so that a renamed value fails loudly here and nowhere else ------------
 
@@ -284,9 +285,7 @@ def refund_statistics_from_proto(
 
 
 def timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
+    return to_timestamp(moment)
 
 
 # --- cases -------------------------------------------------------------------------------------

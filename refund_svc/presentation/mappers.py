@@ -8,6 +8,7 @@ from acme.refund.v1 import refund_pb2, refund_service_pb2
 from google.protobuf import timestamp_pb2
 
 from kit.identity import Identity, Role
+from kit.timestamps import to_timestamp
 from refund_svc.application.commands import (
     ApproveRefundCommand,
     CancelRefundCommand,
@@ -81,9 +82,7 @@ def actor_from_identity(identity: Identity) -> Actor:
 
 
 def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
+    return to_timestamp(moment)
 
 
 def money_to_proto(money: Money) -> refund_pb2.Money:

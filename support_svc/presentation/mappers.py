@@ -13,6 +13,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from kit.identity import Identity
 from kit.pagination import page_size
+from kit.timestamps import to_timestamp
 from support_svc.application.commands import AddMessage, ChangeCase, OpenCase, UpdateCase
 from support_svc.application.queries import (
     UNRESOLVED_STATUSES,
@@ -94,9 +95,7 @@ def version_from_etag(etag: str) -> int:
 def _timestamp(moment: datetime | None) -> Timestamp | None:
     if moment is None:
         return None
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
+    return to_timestamp(moment)
 
 
 # --- domain -> proto ----------------------------------------------------------------------------

@@ -1,0 +1,22 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from kit.timestamps import to_timestamp
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 12, 5, 1, 2, 3, 456789, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),  # before the epoch: negative seconds
+        datetime(2026, 3, 29, 2, 30, tzinfo=timezone(timedelta(hours=2))),  # another offset
+        datetime(2026, 1, 1, 12, 0, 0, 1),  # naive: UTC
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    ],
+)
+def test_it_agrees_with_from_datetime(moment: datetime) -> None:
+    expected = Timestamp()
+    expected.FromDatetime(moment)
+    assert to_timestamp(moment) == expected
