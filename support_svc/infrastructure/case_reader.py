@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
 import orjson
 
 from kit.pagination import InvalidPageError, decode_token, encode_token
+from kit.sqlite import InlineReader
 from support_svc.application.ports import CaseReader
 from support_svc.application.queries import (
     AssigneeScope,
@@ -230,7 +230,7 @@ class SqliteCaseReader(CaseReader):
         self._database = database
 
     @property
-    def _conn(self) -> aiosqlite.Connection:
+    def _conn(self) -> InlineReader:
         return self._database.reader
 
     async def get_case(self, case_id: int) -> SupportCase | None:
@@ -281,7 +281,7 @@ class SqliteCaseReader(CaseReader):
 
     async def case_statistics(self, period: StatisticsPeriod, now: datetime) -> CaseStatistics:
         start, end, now_ms = to_ms(period.start), to_ms(period.end), to_ms(now)
-        rows = await self._conn.execute_fetchall(
+        rows = await self._database.slow_reader.execute_fetchall(
             STATISTICS_SQL, {"start": start, "end": end, "now": now_ms, "breach_end": min(end, now_ms)}
         )
         (opened_now, working, waiting, breached_open, breached, opened, resolved, answered, median_ms) = next(

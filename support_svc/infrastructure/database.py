@@ -1,7 +1,9 @@
-"""The support database: one writer connection (writes serialised by a lock) and one reader.
+"""The support database: one writer connection (writes serialised by a lock) and two readers.
 
-WAL lets the reader run while a write transaction is open, so queue reads never wait on writes.
-All writes go through the writer connection, one BEGIN IMMEDIATE transaction at a time.
+WAL lets readers run while a write transaction is open, so queue reads never wait on writes.
+All writes go through the writer connection, one BEGIN IMMEDIATE transaction at a time. Short
+indexed reads (a case, a queue page, a timeline) use `reader`, in place on the event loop's thread
+(kit.sqlite.InlineReader); the dashboard's aggregates use `slow_reader`, on aiosqlite's thread.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from kit.sqlite import connect, load_migrations, migrate
+from kit.sqlite import InlineReader, connect, load_migrations, migrate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -21,7 +23,8 @@ class Database:
         self.path = path
         self._synchronous = synchronous
         self._writer: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._reader: InlineReader | None = None
+        self._slow_reader: aiosqlite.Connection | None = None
         # One transaction at a time on the shared writer connection: a second BEGIN would fail.
         self.write_lock = asyncio.Lock()
 
@@ -30,13 +33,14 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await connect(self.path, synchronous=self._synchronous)
         await migrate(self._writer, load_migrations(MIGRATIONS))
-        self._reader = await connect(self.path, read_only=True)
+        self._reader = InlineReader(self.path)
+        self._slow_reader = await connect(self.path, read_only=True)
 
     async def close(self) -> None:
-        for conn in (self._reader, self._writer):
+        for conn in (self._reader, self._slow_reader, self._writer):
             if conn is not None:
                 await conn.close()
-        self._reader = self._writer = None
+        self._reader = self._slow_reader = self._writer = None
 
     @property
     def writer(self) -> aiosqlite.Connection:
@@ -45,7 +49,13 @@ class Database:
         return self._writer
 
     @property
-    def reader(self) -> aiosqlite.Connection:
+    def reader(self) -> InlineReader:
         if self._reader is None:
             raise RuntimeError("the database is not open")
         return self._reader
+
+    @property
+    def slow_reader(self) -> aiosqlite.Connection:
+        if self._slow_reader is None:
+            raise RuntimeError("the database is not open")
+        return self._slow_reader

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
 import orjson
 
+from kit.sqlite import Reads
 from support_svc.domain.case import CaseEvent, CaseMessage, SupportCase
 from support_svc.domain.refunds import OpenRefund
 from support_svc.domain.sla import SlaClock
@@ -168,9 +168,7 @@ def event_from_row(row: Sequence[Any]) -> CaseEvent:
     )
 
 
-async def fetch_created_case(
-    conn: aiosqlite.Connection, scope: str, request_id: str
-) -> tuple[SupportCase, str] | None:
+async def fetch_created_case(conn: Reads, scope: str, request_id: str) -> tuple[SupportCase, str] | None:
     rows = await conn.execute_fetchall(
         f"SELECT {CASE_COLUMNS}, request_fingerprint FROM cases WHERE request_scope = ? AND request_id = ?",
         (scope, request_id),
@@ -180,9 +178,7 @@ async def fetch_created_case(
     return None
 
 
-async def fetch_message_by_request(
-    conn: aiosqlite.Connection, author_id: str, request_id: str
-) -> CaseMessage | None:
+async def fetch_message_by_request(conn: Reads, author_id: str, request_id: str) -> CaseMessage | None:
     rows = await conn.execute_fetchall(
         f"SELECT {MESSAGE_COLUMNS} FROM case_messages WHERE author_id = ? AND request_id = ?",
         (author_id, request_id),
@@ -192,7 +188,7 @@ async def fetch_message_by_request(
     return None
 
 
-async def fetch_case(conn: aiosqlite.Connection, case_id: int) -> SupportCase | None:
+async def fetch_case(conn: Reads, case_id: int) -> SupportCase | None:
     rows = await conn.execute_fetchall(f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ?", (case_id,))
     for row in rows:
         return case_from_row(row)
