@@ -1,4 +1,6 @@
-"""The refund database: one writer connection for all write transactions, a few readers.
+"""The refund database: one writer connection for all write transactions, and readers: one used in
+place on the event loop for short indexed reads (kit.sqlite.InlineReader), one on aiosqlite's
+thread for aggregates (the dashboard's totals, the metrics).
 
 WAL mode lets readers run while the writer writes; synchronous=FULL because a refund accepted must
 never be lost. The writer is shared by the whole process, so an asyncio lock hands it to one unit
@@ -9,23 +11,21 @@ processes too), so a check-then-write can never interleave with another.
 from __future__ import annotations
 
 import asyncio
-import itertools
 from pathlib import Path
 
 import aiosqlite
 
-from kit.sqlite import connect, load_migrations, migrate
+from kit.sqlite import InlineReader, connect, load_migrations, migrate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 class RefundDatabase:
-    def __init__(self, path: str | Path, *, readers: int = 2) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._reader_count = readers
         self._writer: aiosqlite.Connection | None = None
-        self._readers: list[aiosqlite.Connection] = []
-        self._next_reader = itertools.cycle(range(readers))
+        self._reader: InlineReader | None = None
+        self._slow_reader: aiosqlite.Connection | None = None
         self.write_lock = asyncio.Lock()
 
     async def open(self) -> None:
@@ -33,12 +33,14 @@ class RefundDatabase:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await connect(self.path, synchronous="FULL")
         await migrate(self._writer, load_migrations(MIGRATIONS))
-        self._readers = [await connect(self.path, read_only=True) for _ in range(self._reader_count)]
+        self._reader = InlineReader(self.path)
+        self._slow_reader = await connect(self.path, read_only=True)
 
     async def close(self) -> None:
-        for conn in [*self._readers, *([self._writer] if self._writer else [])]:
-            await conn.close()
-        self._readers, self._writer = [], None
+        for conn in (self._reader, self._slow_reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._slow_reader = self._writer = None
 
     @property
     def writer(self) -> aiosqlite.Connection:
@@ -46,7 +48,12 @@ class RefundDatabase:
             raise RuntimeError("the refund database is not open")
         return self._writer
 
-    def reader(self) -> aiosqlite.Connection:
-        if not self._readers:
+    def reader(self) -> InlineReader:
+        if self._reader is None:
             raise RuntimeError("the refund database is not open")
-        return self._readers[next(self._next_reader)]
+        return self._reader
+
+    def slow_reader(self) -> aiosqlite.Connection:
+        if self._slow_reader is None:
+            raise RuntimeError("the refund database is not open")
+        return self._slow_reader

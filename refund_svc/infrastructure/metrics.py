@@ -27,7 +27,7 @@ log = get_logger("refund_svc.metrics")
 
 
 async def collect_once(database: RefundDatabase, now_s: float | None = None) -> None:
-    conn = database.reader()
+    conn = database.slow_reader()
     waiting = await conn.execute_fetchall(
         "SELECT COUNT(*), MIN(occur_time_us) FROM outbox"
         " WHERE deliver_time_us IS NULL AND dead_time_us IS NULL"

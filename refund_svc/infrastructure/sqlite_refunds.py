@@ -11,6 +11,7 @@ from typing import Any
 
 import aiosqlite
 
+from kit.sqlite import Reads
 from refund_svc.application.ports import (
     IdempotencyRecord,
     OutboxEntry,
@@ -56,8 +57,10 @@ def _placeholders(count: int) -> str:
     return ",".join("?" * count)
 
 
-class RefundSql:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class RefundQueries:
+    """Reads, on any connection: a reader (kit.sqlite.InlineReader or aiosqlite) or the writer."""
+
+    def __init__(self, conn: Reads) -> None:
         self._conn = conn
 
     # --- reads ----------------------------------------------------------------------------------
@@ -173,10 +176,42 @@ class RefundSql:
         highest = rows[0][0] if rows else None
         return FIRST_REFUND_NUMBER if highest is None else int(highest) + 1
 
+    # --- mapping rows to aggregates -------------------------------------------------------------
+
+    async def _hydrate(self, rows: Iterable[aiosqlite.Row]) -> list[Refund]:
+        rows = list(rows)
+        if not rows:
+            return []
+        ids = [row["refund_id"] for row in rows]
+        marks = _placeholders(len(ids))
+        line_rows = await self._conn.execute_fetchall(
+            f"SELECT * FROM refund_lines WHERE refund_id IN ({marks}) ORDER BY refund_id, position", ids
+        )
+        change_rows = await self._conn.execute_fetchall(
+            f"SELECT * FROM refund_status_changes WHERE refund_id IN ({marks}) ORDER BY refund_id, seq", ids
+        )
+        currency = {row["refund_id"]: row["currency_code"] for row in rows}
+        lines: dict[str, list[RefundLine]] = {i: [] for i in ids}
+        for line in line_rows:
+            amount = Money(line["amount_minor"], currency[line["refund_id"]])
+            lines[line["refund_id"]].append(RefundLine(line["order_line_id"], line["quantity"], amount))
+        changes: dict[str, list[StatusChange]] = {i: [] for i in ids}
+        for change in change_rows:
+            changes[change["refund_id"]].append(_change(change))
+        return [_refund(row, lines[row["refund_id"]], changes[row["refund_id"]]) for row in rows]
+
+
+class RefundSql(RefundQueries):
+    """Reads and writes on the writer connection, inside a transaction the caller owns."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        super().__init__(conn)
+        self._writer = conn
+
     # --- writes (inside a transaction the caller owns) ------------------------------------------
 
     async def insert(self, refund: Refund) -> None:
-        await self._conn.execute(
+        await self._writer.execute(
             """
             INSERT INTO refunds (refund_id, number, case_name, order_id, customer_id, currency_code,
                 total_minor, reason, method, status, requested_by, requested_by_role, note,
@@ -204,7 +239,7 @@ class RefundSql:
                 refund.version,
             ),
         )
-        await self._conn.executemany(
+        await self._writer.executemany(
             """
             INSERT INTO refund_lines (refund_id, position, order_id, order_line_id, quantity, amount_minor)
             VALUES (?, ?, ?, ?, ?, ?)
@@ -218,7 +253,7 @@ class RefundSql:
 
     async def update(self, refund: Refund) -> None:
         """Stores the changes since the refund was read, if nobody else stored a change meanwhile."""
-        cursor = await self._conn.execute(
+        cursor = await self._writer.execute(
             """
             UPDATE refunds SET status = ?, method = ?, total_minor = ?, payout_reference = ?,
                 update_time_us = ?, version = ?
@@ -241,14 +276,14 @@ class RefundSql:
                 metadata={"refund_id": refund.refund_id},
             )
         # A retried payout may take what is left of a line (see Refund.retry).
-        await self._conn.executemany(
+        await self._writer.executemany(
             "UPDATE refund_lines SET amount_minor = ? WHERE refund_id = ? AND position = ?",
             [(line.amount.amount_minor, refund.refund_id, i) for i, line in enumerate(refund.lines)],
         )
         await self._insert_changes(refund, first_seq=refund.saved_changes)
 
     async def insert_key(self, record: IdempotencyRecord) -> None:
-        await self._conn.execute(
+        await self._writer.execute(
             """
             INSERT INTO idempotency_keys (scope, request_id, fingerprint, refund_id, create_time_us)
             VALUES (?, ?, ?, ?, ?)
@@ -257,7 +292,7 @@ class RefundSql:
         )
 
     async def forget_keys_older_than(self, cutoff: datetime, limit: int) -> int:
-        cursor = await self._conn.execute(
+        cursor = await self._writer.execute(
             """
             DELETE FROM idempotency_keys WHERE rowid IN
                 (SELECT rowid FROM idempotency_keys WHERE create_time_us < ? LIMIT ?)
@@ -268,7 +303,7 @@ class RefundSql:
 
     async def claim_payout(self, refund_id: str, now: datetime, lease_until: datetime) -> PayoutClaim | None:
         rows = list(
-            await self._conn.execute_fetchall(
+            await self._writer.execute_fetchall(
                 f"""
                 UPDATE refunds SET payout_due_us = ?
                 WHERE refund_id = ? AND {_PAYABLE} AND payout_due_us <= ?
@@ -280,29 +315,29 @@ class RefundSql:
         return PayoutClaim(refund_id, int(rows[0][0])) if rows else None
 
     async def defer_payout(self, refund_id: str, until: datetime) -> None:
-        await self._conn.execute(
+        await self._writer.execute(
             "UPDATE refunds SET payout_due_us = ?, payout_attempts = payout_attempts + 1 WHERE refund_id = ?",
             (to_us(until), refund_id),
         )
 
     async def release_payout(self, refund_id: str) -> None:
-        await self._conn.execute(
+        await self._writer.execute(
             "UPDATE refunds SET payout_due_us = 0, payout_attempts = 0 WHERE refund_id = ?", (refund_id,)
         )
 
     async def mark_delivered(self, position: int, at: datetime) -> None:
-        await self._conn.execute(
+        await self._writer.execute(
             "UPDATE outbox SET deliver_time_us = ? WHERE position = ?", (to_us(at), position)
         )
 
     async def mark_dead(self, position: int, at: datetime, reason: str) -> None:
-        await self._conn.execute(
+        await self._writer.execute(
             "UPDATE outbox SET dead_time_us = ?, dead_reason = ? WHERE position = ?",
             (to_us(at), reason, position),
         )
 
     async def _insert_changes(self, refund: Refund, *, first_seq: int) -> None:
-        await self._conn.executemany(
+        await self._writer.executemany(
             """
             INSERT INTO refund_status_changes
                 (refund_id, seq, from_status, to_status, actor_id, actor_role, at_us, comment, policy)
@@ -324,7 +359,7 @@ class RefundSql:
             ],
         )
         # The outbox: one event per change, in the transaction that stores the change.
-        await self._conn.executemany(
+        await self._writer.executemany(
             """
             INSERT INTO outbox (event_id, refund_id, refund_number, case_name, kind, amount_minor,
                 currency_code, actor_id, actor_role, note, occur_time_us, refund_open, sequence)
@@ -349,30 +384,6 @@ class RefundSql:
                 for event in refund.unsaved_events()
             ],
         )
-
-    # --- mapping rows to aggregates -------------------------------------------------------------
-
-    async def _hydrate(self, rows: Iterable[aiosqlite.Row]) -> list[Refund]:
-        rows = list(rows)
-        if not rows:
-            return []
-        ids = [row["refund_id"] for row in rows]
-        marks = _placeholders(len(ids))
-        line_rows = await self._conn.execute_fetchall(
-            f"SELECT * FROM refund_lines WHERE refund_id IN ({marks}) ORDER BY refund_id, position", ids
-        )
-        change_rows = await self._conn.execute_fetchall(
-            f"SELECT * FROM refund_status_changes WHERE refund_id IN ({marks}) ORDER BY refund_id, seq", ids
-        )
-        currency = {row["refund_id"]: row["currency_code"] for row in rows}
-        lines: dict[str, list[RefundLine]] = {i: [] for i in ids}
-        for line in line_rows:
-            amount = Money(line["amount_minor"], currency[line["refund_id"]])
-            lines[line["refund_id"]].append(RefundLine(line["order_line_id"], line["quantity"], amount))
-        changes: dict[str, list[StatusChange]] = {i: [] for i in ids}
-        for change in change_rows:
-            changes[change["refund_id"]].append(_change(change))
-        return [_refund(row, lines[row["refund_id"]], changes[row["refund_id"]]) for row in rows]
 
 
 def _event(row: aiosqlite.Row) -> RefundEvent:

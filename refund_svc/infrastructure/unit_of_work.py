@@ -23,7 +23,7 @@ from refund_svc.application.ports import (
 from refund_svc.domain.refund import Refund
 from refund_svc.domain.refundable import LineUsage
 from refund_svc.infrastructure.database import RefundDatabase
-from refund_svc.infrastructure.sqlite_refunds import RefundSql
+from refund_svc.infrastructure.sqlite_refunds import RefundQueries, RefundSql
 
 
 class SqliteRefundRepository(RefundRepository):
@@ -126,8 +126,8 @@ class SqliteRefundReader(RefundReader):
     def __init__(self, database: RefundDatabase) -> None:
         self._database = database
 
-    def _sql(self) -> RefundSql:
-        return RefundSql(self._database.reader())
+    def _sql(self) -> RefundQueries:
+        return RefundQueries(self._database.reader())
 
     async def get(self, refund_id: str) -> Refund | None:
         return await self._sql().get(refund_id)
@@ -153,7 +153,7 @@ class SqliteRefundReader(RefundReader):
         return await self._sql().outbox_stats()
 
     async def pending_totals(self) -> RefundTotals:
-        return await self._sql().pending_totals()
+        return await RefundQueries(self._database.slow_reader()).pending_totals()
 
     async def refunded_totals(self, start: datetime, end: datetime) -> RefundTotals:
-        return await self._sql().refunded_totals(start, end)
+        return await RefundQueries(self._database.slow_reader()).refunded_totals(start, end)

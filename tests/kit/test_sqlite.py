@@ -1,10 +1,20 @@
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from kit.sqlite import begin_immediate, commit, connect, end_transaction, load_migrations, migrate, to_the_end
+from kit.sqlite import (
+    InlineReader,
+    begin_immediate,
+    commit,
+    connect,
+    end_transaction,
+    load_migrations,
+    migrate,
+    to_the_end,
+)
 
 MIGRATIONS = [
     "CREATE TABLE thing (id INTEGER PRIMARY KEY, name TEXT NOT NULL);",
@@ -111,3 +121,26 @@ async def test_to_the_end_returns_what_the_statement_returns_or_raises() -> None
     assert await to_the_end(answer()) == 42
     with pytest.raises(ValueError, match="no such table"):
         await to_the_end(fail())
+
+
+async def test_an_inline_reader_sees_each_commit_and_cannot_write(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    writer = await connect(path)
+    await migrate(writer, MIGRATIONS)
+    reader = InlineReader(path)
+    lock = asyncio.Lock()
+    try:
+        await begin_immediate(writer, lock)
+        await writer.execute("INSERT INTO thing (name) VALUES ('draft')")
+        during = list(await reader.execute_fetchall("SELECT name FROM thing"))  # WAL: not waiting
+        await commit(writer)
+        await end_transaction(writer, lock)
+        after = [tuple(r) for r in await reader.execute_fetchall("SELECT name FROM thing WHERE id = ?", (1,))]
+
+        assert during == []
+        assert after == [("draft",)]
+        with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only"):
+            await reader.execute_fetchall("DELETE FROM thing")
+    finally:
+        await reader.close()
+        await writer.close()

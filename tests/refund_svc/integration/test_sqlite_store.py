@@ -187,6 +187,8 @@ async def test_an_unopened_database_says_so(tmp_path: Path) -> None:
         _ = db.writer
     with pytest.raises(RuntimeError, match="not open"):
         db.reader()
+    with pytest.raises(RuntimeError, match="not open"):
+        db.slow_reader()
 
 
 # --- the outbox, the payout schedule and old idempotency keys -----------------------------------
