@@ -1,6 +1,6 @@
-"""How every call goes out: a deadline, the caller's identity token (minted per call), the request id,
-the trace context (a CLIENT span per call when tracing is on), and retries on UNAVAILABLE only (the
-call never reached a server) with a short backoff."""
+"""How every call goes out: a deadline, the caller's identity token (one per identity, reused for half
+its life), the request id, the trace context (a CLIENT span per call when tracing is on), and retries
+on UNAVAILABLE only (the call never reached a server) with a short backoff."""
 
 from __future__ import annotations
 
@@ -59,8 +59,9 @@ class RpcCaller:
 
     def stream(self, method: Callable[..., Any], request: Any, identity: Identity) -> Any:
         """Opens a server-streaming call (a grpc.aio UnaryStreamCall: iterate it, cancel it). No deadline:
-        the caller ends it. The identity token is minted now and only checked when the call starts, so
-        a long stream is re-opened by its owner before the token would have expired (see bff.live)."""
+        the caller ends it. The identity token (at least 30 s from expiry) is only checked when the call
+        starts, so a long stream is re-opened by its owner before the token would have expired (see
+        bff.live)."""
         return method(request, metadata=self._metadata(identity))
 
     async def _attempts(
