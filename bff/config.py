@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Prefix of every Redis key this process writes; tests give each app its own.
     redis_key_prefix: str = "bff:"
     order_cache_ttl_s: float = Field(default=60.0, gt=0)
+    # Orders also kept in this process's memory for this long (at most order_cache_ttl_s): most
+    # pages need one, and a Redis round trip costs more of the BFF's CPU than the rest of a lookup.
+    order_cache_near_ttl_s: float = Field(default=5.0, ge=0)
     session_idle_timeout_s: float = Field(default=30 * 60, gt=0)
     session_absolute_timeout_s: float = Field(default=12 * 60 * 60, gt=0)
     static_dir: Path = Path("frontend/dist")

@@ -76,7 +76,11 @@ def create_app(
         prefix = settings.redis_key_prefix
         support_client = support.SupportClient(channels["support"], caller, CaseMapper(users))
         order_lookup = OrderLookup(
-            shop.ShopClient(channels["shop"], caller), store, prefix=prefix, ttl_s=settings.order_cache_ttl_s
+            shop.ShopClient(channels["shop"], caller),
+            store,
+            prefix=prefix,
+            ttl_s=settings.order_cache_ttl_s,
+            near_ttl_s=min(settings.order_cache_near_ttl_s, settings.order_cache_ttl_s),
         )
         app.state.bff = AppState(
             settings=settings,

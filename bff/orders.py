@@ -2,7 +2,10 @@
 
 The shop is upstream and slow to change, so its orders are cached for `ttl_s`. Concurrent misses of
 the same key share one upstream call (single-flight, within this process). The cache is only an
-optimisation: when the store is down, lookups go straight to the shop.
+optimisation: when the store is down, lookups go straight to the shop. In front of the store, each
+process keeps what it looked up for `near_ttl_s` (a few seconds) in memory: a Redis round trip and
+parsing cost more CPU than the rest of a page's order lookup. The objects handed out are shared
+between requests: read them, never change them.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -45,12 +49,26 @@ class OrderSource(abc.ABC):
 
 
 class OrderLookup:
-    def __init__(self, source: OrderSource, store: KeyValueStore, *, prefix: str, ttl_s: float) -> None:
+    def __init__(
+        self,
+        source: OrderSource,
+        store: KeyValueStore,
+        *,
+        prefix: str,
+        ttl_s: float,
+        near_ttl_s: float = 0.0,
+        near_size: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._source = source
         self._store = store
         self._prefix = prefix
         self._ttl_s = ttl_s
         self._inflight: dict[str, asyncio.Future[Any]] = {}
+        self._near: dict[str, tuple[float, Any]] = {}  # key -> (expiry, parsed value), oldest first
+        self._near_ttl_s = near_ttl_s
+        self._near_size = near_size
+        self._clock = clock
 
     def order_key(self, order_id: str) -> str:
         return f"{self._prefix}order:v1:{order_id}"
@@ -60,34 +78,60 @@ class OrderLookup:
 
     async def orders_of(self, who: Identity, customer_id: str) -> list[ShopOrder]:
         key = self.customer_key(customer_id)
+        near: list[ShopOrder] | None = self._near_get(key)
+        if near is not None:
+            metrics.order_cache("orders", hit=True)
+            return near
 
         async def load() -> list[ShopOrder]:
             cached = await self._cached(key)
             metrics.order_cache("orders", hit=cached is not None)
             if cached is not None:
-                return _MANY.validate_json(cached)
+                return self._near_put(key, _MANY.validate_json(cached))
             orders = await self._source.orders_of(who, customer_id)
             items = [(key, _MANY.dump_json(orders))]
             items += [(self.order_key(o.order.id), _ONE.dump_json(o)) for o in orders]
             await self._remember(items)
-            return orders
+            return self._near_put(key, orders)
 
         return await self._single_flight(key, load)
 
     async def order(self, who: Identity, order_id: str) -> ShopOrder | None:
         key = self.order_key(order_id)
+        near: ShopOrder | None = self._near_get(key)
+        if near is not None:
+            metrics.order_cache("order", hit=True)
+            return near
 
         async def load() -> ShopOrder | None:
             cached = await self._cached(key)
             metrics.order_cache("order", hit=cached is not None)
             if cached is not None:
-                return _ONE.validate_json(cached)
+                return self._near_put(key, _ONE.validate_json(cached))
             order = await self._source.order(who, order_id)
             if order is not None:  # misses are not cached: a new order must show up at once
                 await self._remember([(key, _ONE.dump_json(order))])
+                self._near_put(key, order)
             return order
 
         return await self._single_flight(key, load)
+
+    def _near_get(self, key: str) -> Any:
+        entry = self._near.get(key)
+        if entry is None:
+            return None
+        if self._clock() < entry[0]:
+            return entry[1]
+        del self._near[key]
+        return None
+
+    def _near_put(self, key: str, value: T) -> T:
+        if self._near_ttl_s > 0:
+            self._near.pop(key, None)  # re-inserted last: the dict stays ordered by age
+            while len(self._near) >= self._near_size:
+                del self._near[next(iter(self._near))]  # the oldest
+            self._near[key] = (self._clock() + self._near_ttl_s, value)
+        return value
 
     async def _cached(self, key: str) -> bytes | None:
         try:

@@ -150,3 +150,58 @@ async def test_a_caller_that_gives_up_does_not_cancel_the_others(
         await impatient
     assert (await patient) is not None
     assert source.calls == 1
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_orders_stay_in_memory_for_the_near_ttl_then_come_from_redis_again(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    source = FakeOrderSource([_order("ord_1"), _order("ord_2")])
+    clock = Clock()
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60, near_ttl_s=5, clock=clock)
+
+    first = await lookup.order(ANA, "ord_1")  # from the shop, into Redis and memory
+    await redis_store.delete(f"{prefix}order:v1:ord_1")
+    clock.now += 4.9
+    near = await lookup.order(ANA, "ord_1")  # memory: Redis is not asked (the key is gone there)
+    clock.now += 0.2
+    after = await lookup.order(ANA, "ord_1")  # expired in memory, gone from Redis: the shop again
+
+    assert first is near  # the same object: handed out read-only
+    assert after == first
+    assert source.calls == 2
+
+
+async def test_the_near_cache_keeps_at_most_its_size_dropping_the_oldest(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    source = FakeOrderSource([_order(f"ord_{n}") for n in range(4)])
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60, near_ttl_s=5, near_size=2)
+
+    for n in range(4):
+        await lookup.order(ANA, f"ord_{n}")
+    for n in range(4):
+        await redis_store.delete(f"{prefix}order:v1:ord_{n}")
+    for n in (2, 3, 0):
+        await lookup.order(ANA, f"ord_{n}")
+
+    assert source.calls == 5  # ord_2 and ord_3 from memory; ord_0 was dropped: the shop again
+
+
+async def test_a_customers_list_stays_in_memory_too(redis_store: RedisStore, prefix: str) -> None:
+    source = FakeOrderSource([_order("ord_1"), _order("ord_2")])
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60, near_ttl_s=5)
+
+    first = await lookup.orders_of(ANA, "cus_1001")
+    await redis_store.delete(f"{prefix}orders:v1:cus_1001")
+    again = await lookup.orders_of(ANA, "cus_1001")
+
+    assert again is first
+    assert source.calls == 1
