@@ -382,7 +382,11 @@ export function AgentCasePage() {
   const kase = page?.case;
   // The support team as "Manage case" loaded it (read from the cache only): names the people in
   // the history's assignments.
-  const agents = useQuery<AgentsResponse>({ queryKey: queryKeys.agents, enabled: false });
+  const agents = useQuery<AgentsResponse>({
+    queryKey: queryKeys.agents,
+    queryFn: ({ signal }) => api.listAgents(signal), // never run from here (enabled: false)
+    enabled: false,
+  });
 
   useShortcuts({ r: () => composer.current?.focus() }, Boolean(kase && kase.status !== 'closed'));
 
