@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from acme.refund.v1 import refund_pb2, refund_service_pb2
@@ -13,7 +13,7 @@ from google.protobuf import timestamp_pb2
 from bff import schemas
 from bff.accounts import UserDirectory
 from bff.records import CaseChange, DecisionRecord, RefundLineRecord, RefundRecord
-from kit.timestamps import to_timestamp
+from kit.timestamps import to_datetime, to_timestamp
 
 # --- enums: explicit tables, so that a renamed value fails loudly here and nowhere else ------------
 
@@ -134,7 +134,7 @@ _ROLE_NAMES: dict[schemas.ActorRole, str] = {
 
 
 def _time(ts: timestamp_pb2.Timestamp) -> datetime:
-    return ts.ToDatetime(tzinfo=UTC)
+    return to_datetime(ts)
 
 
 def _optional_time(message: Any, field_name: str) -> datetime | None:

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from kit.timestamps import to_timestamp
+from kit.timestamps import to_datetime, to_timestamp
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,13 @@ def test_it_agrees_with_from_datetime(moment: datetime) -> None:
     expected = Timestamp()
     expected.FromDatetime(moment)
     assert to_timestamp(moment) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "nanos"),
+    [(1_764_900_000, 123_456_789), (0, 0), (-5, 999_999_999), (253_402_300_799, 999_999_999)],
+)
+def test_it_agrees_with_to_datetime(seconds: int, nanos: int) -> None:
+    stamp = Timestamp(seconds=seconds, nanos=nanos)
+    assert to_datetime(stamp) == stamp.ToDatetime(tzinfo=UTC)
+    assert to_datetime(stamp).tzinfo is UTC
