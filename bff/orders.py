@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from cachetools import TTLCache
 from pydantic import BaseModel, TypeAdapter
 
 from bff import metrics, schemas
@@ -65,10 +66,10 @@ class OrderLookup:
         self._prefix = prefix
         self._ttl_s = ttl_s
         self._inflight: dict[str, asyncio.Future[Any]] = {}
-        self._near: dict[str, tuple[float, Any]] = {}  # key -> (expiry, parsed value), oldest first
-        self._near_ttl_s = near_ttl_s
-        self._near_size = near_size
-        self._clock = clock
+        # key -> parsed value; off when near_ttl_s is 0
+        self._near: TTLCache[str, Any] | None = (
+            TTLCache(near_size, ttl=near_ttl_s, timer=clock) if near_ttl_s > 0 else None
+        )
 
     def order_key(self, order_id: str) -> str:
         return f"{self._prefix}order:v1:{order_id}"
@@ -117,20 +118,11 @@ class OrderLookup:
         return await self._single_flight(key, load)
 
     def _near_get(self, key: str) -> Any:
-        entry = self._near.get(key)
-        if entry is None:
-            return None
-        if self._clock() < entry[0]:
-            return entry[1]
-        del self._near[key]
-        return None
+        return None if self._near is None else self._near.get(key)
 
     def _near_put(self, key: str, value: T) -> T:
-        if self._near_ttl_s > 0:
-            self._near.pop(key, None)  # re-inserted last: the dict stays ordered by age
-            while len(self._near) >= self._near_size:
-                del self._near[next(iter(self._near))]  # the oldest
-            self._near[key] = (self._clock() + self._near_ttl_s, value)
+        if self._near is not None:
+            self._near[key] = value  # when full, the least recently used goes
         return value
 
     async def _cached(self, key: str) -> bytes | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import jwt
+from cachetools import TLRUCache, TTLCache
 
 ISSUER = "acme-bff"
 AUDIENCE = "acme-services"
@@ -96,19 +97,14 @@ class TokenIssuer:
     ) -> None:
         self._secret = secret
         self._ttl_s = ttl_s
-        self._max = max_identities
         self._clock = clock
-        self._issued: dict[Identity, tuple[str, float]] = {}
+        self._issued: TTLCache[Identity, str] = TTLCache(max_identities, ttl=ttl_s / 2, timer=clock)
 
     def token(self, identity: Identity) -> str:
-        now = self._clock()
-        issued = self._issued.get(identity)
-        if issued is not None and now < issued[1]:
-            return issued[0]
-        if len(self._issued) >= self._max:
-            self._issued.clear()  # crude but bounded; only costs a few fresh signatures
-        token = mint_token(self._secret, identity, self._ttl_s, now=now)
-        self._issued[identity] = (token, now + self._ttl_s / 2)
+        token = self._issued.get(identity)
+        if token is None:
+            token = mint_token(self._secret, identity, self._ttl_s, now=self._clock())
+            self._issued[identity] = token
         return token
 
     def metadata(self, identity: Identity) -> tuple[tuple[str, str], ...]:
@@ -123,21 +119,17 @@ class TokenVerifier:
         self, secret: str, *, max_tokens: int = 10_000, clock: Callable[[], float] = time.time
     ) -> None:
         self._secret = secret
-        self._max = max_tokens
-        self._clock = clock
-        self._verified: dict[str, tuple[Identity, float]] = {}
+        # Each entry lives until its token's own expiry (the second half of the value).
+        self._verified: TLRUCache[str, tuple[Identity, float]] = TLRUCache(
+            max_tokens, ttu=lambda _token, value, _now: value[1], timer=clock
+        )
 
     def verify(self, token: str) -> Identity:
         known = self._verified.get(token)
-        if known is not None:
-            if self._clock() < known[1]:
-                return known[0]
-            del self._verified[token]
-        identity, expires = _verified(self._secret, token)
-        if len(self._verified) >= self._max:
-            self._verified.clear()
-        self._verified[token] = (identity, expires)
-        return identity
+        if known is None:
+            known = _verified(self._secret, token)
+            self._verified[token] = known
+        return known[0]
 
 
 def bearer_metadata(

@@ -8,8 +8,6 @@ failed for now (retry it), or this event is refused for good.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import grpc
 from acme.support.v1 import (
     case_pb2,
@@ -18,6 +16,7 @@ from acme.support.v1 import (
     refund_event_service_pb2,
     refund_event_service_pb2_grpc,
 )
+from cachetools import LRUCache
 
 from kit.context import REQUEST_ID_HEADER, request_id_var
 from kit.identity import Identity, Role, TokenIssuer
@@ -106,8 +105,7 @@ class GrpcSupportGateway(SupportPort, CasePort):
         self._channel: grpc.aio.Channel | None = None
         self._stub: refund_event_service_pb2_grpc.RefundEventServiceStub | None = None
         self._cases: case_service_pb2_grpc.CaseServiceStub | None = None
-        self._known: OrderedDict[str, CaseRef] = OrderedDict()
-        self._cache_size = cache_size
+        self._known: LRUCache[str, CaseRef] = LRUCache(cache_size)
 
     async def open(self) -> None:
         self._channel = grpc.aio.insecure_channel(self._address, options=_CHANNEL_OPTIONS)
@@ -121,7 +119,6 @@ class GrpcSupportGateway(SupportPort, CasePort):
 
     async def find_case(self, case_name: str) -> CaseRef | None:
         if (known := self._known.get(case_name)) is not None:
-            self._known.move_to_end(case_name)
             return known
         if self._cases is None:
             raise RuntimeError("the support gateway is not open")
@@ -138,8 +135,6 @@ class GrpcSupportGateway(SupportPort, CasePort):
             ) from error
         case = CaseRef(response.case.name, response.case.customer_id, response.case.order_id)
         self._known[case_name] = case
-        if len(self._known) > self._cache_size:
-            self._known.popitem(last=False)
         return case
 
     async def record_refund_event(self, event: RefundEvent) -> bool:

@@ -179,7 +179,7 @@ async def test_orders_stay_in_memory_for_the_near_ttl_then_come_from_redis_again
     assert source.calls == 2
 
 
-async def test_the_near_cache_keeps_at_most_its_size_dropping_the_oldest(
+async def test_the_near_cache_keeps_at_most_its_size_dropping_the_least_recently_used(
     redis_store: RedisStore, prefix: str
 ) -> None:
     source = FakeOrderSource([_order(f"ord_{n}") for n in range(4)])
