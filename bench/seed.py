@@ -51,7 +51,7 @@ from support_svc.domain.case import SupportCase
 from support_svc.domain.sla import SlaPolicy
 from support_svc.domain.values import Actor, CaseCategory, CasePriority, CaseStatus, Role
 from support_svc.infrastructure.database import Database as SupportDatabase
-from support_svc.infrastructure.records import case_state, to_ms
+from support_svc.infrastructure.records import case_state, event_row, message_row, to_ms
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_PASSWORD = "bench-password"
@@ -360,25 +360,10 @@ def case_rows(
     messages, events = case.collect_changes()
     public = [case.subject, case.description]
     internal = [""]
-    message_rows = []
+    message_rows = [message_row(m) for m in messages]
     for m in messages:
-        message_rows.append(
-            (m.case_id, m.author.id, m.author.role.value, m.body, int(m.internal), to_ms(m.created_at), None)
-        )
         (internal if m.internal else public).append(m.body)
-    event_rows = [
-        (
-            e.case_id,
-            e.kind.value,
-            e.actor.id,
-            e.actor.role.value,
-            e.summary,
-            orjson.dumps(e.details).decode(),
-            int(e.internal),
-            to_ms(e.created_at),
-        )
-        for e in events
-    ]
+    event_rows = [event_row(e) for e in events]
     return row, message_rows, event_rows, (case.id, "\n".join(public), "\n".join(internal))
 
 

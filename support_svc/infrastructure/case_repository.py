@@ -10,9 +10,11 @@ from support_svc.domain.case import CaseMessage, SupportCase
 from support_svc.domain.errors import ConcurrencyConflictError
 from support_svc.infrastructure.records import (
     case_state,
+    event_row,
     fetch_case,
     fetch_created_case,
     fetch_message_by_request,
+    message_row,
     to_ms,
 )
 
@@ -113,18 +115,7 @@ class SqliteCaseRepository(CaseRepository):
         messages, events = case.collect_changes()
         self._changes.append(CaseChange.of(case, events))
         for message in messages:
-            cursor = await self._conn.execute(
-                _INSERT_MESSAGE,
-                (
-                    message.case_id,
-                    message.author.id,
-                    message.author.role.value,
-                    message.body,
-                    int(message.internal),
-                    to_ms(message.created_at),
-                    message.request_id,
-                ),
-            )
+            cursor = await self._conn.execute(_INSERT_MESSAGE, message_row(message))
             message.id = int(cursor.lastrowid or 0)
             column = "internal_text" if message.internal else "public_text"
             await self._conn.execute(
@@ -132,17 +123,5 @@ class SqliteCaseRepository(CaseRepository):
                 (message.body, message.case_id),
             )
         for event in events:
-            cursor = await self._conn.execute(
-                _INSERT_EVENT,
-                (
-                    event.case_id,
-                    event.kind.value,
-                    event.actor.id,
-                    event.actor.role.value,
-                    event.summary,
-                    orjson.dumps(event.details).decode(),
-                    int(event.internal),
-                    to_ms(event.created_at),
-                ),
-            )
+            cursor = await self._conn.execute(_INSERT_EVENT, event_row(event))
             event.id = int(cursor.lastrowid or 0)

@@ -139,6 +139,35 @@ def case_state(case: SupportCase) -> dict[str, Any]:
     }
 
 
+def message_row(message: CaseMessage) -> tuple[Any, ...]:
+    """A message as case_messages stores it: case_id, author_id, author_role, body, internal,
+    created_ms, request_id."""
+    return (
+        message.case_id,
+        message.author.id,
+        message.author.role.value,
+        message.body,
+        int(message.internal),
+        to_ms(message.created_at),
+        message.request_id,
+    )
+
+
+def event_row(event: CaseEvent) -> tuple[Any, ...]:
+    """An event as case_events stores it: case_id, kind, actor_id, actor_role, summary, details,
+    internal, created_ms."""
+    return (
+        event.case_id,
+        event.kind.value,
+        event.actor.id,
+        event.actor.role.value,
+        event.summary,
+        orjson.dumps(event.details).decode(),
+        int(event.internal),
+        to_ms(event.created_at),
+    )
+
+
 def message_from_row(row: Sequence[Any]) -> CaseMessage:
     message_id, case_id, author_id, author_role, body, internal, created_ms, request_id = row[:8]
     return CaseMessage(
