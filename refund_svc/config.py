@@ -16,7 +16,7 @@ class Settings(BaseSettings):
 
     port: int = Field(default=50052, ge=0, le=65535)  # 0: any free port (tests)
     host: str = "127.0.0.1"
-    db_path: Path  # required: where refunds live must be a decision, not an accident
+    db_path: Path = Path("refund.db")
     shop_addr: str = "127.0.0.1:50053"
     shop_deadline_s: float = Field(default=2.0, gt=0)
     window_days: int = Field(default=30, ge=0)
