@@ -260,6 +260,8 @@ class HttpLoad:
             for u in plan["users"]
         ]
         self.host_header = f"Host: {self.host}:{self.port}\r\n".encode()
+        # Requests with a body change state: the BFF wants its own origin on them, as its page sends.
+        self.origin_header = f"Origin: http://{self.host}:{self.port}\r\n".encode()
         self.window = Window(0.0, 0.0)
         self.sending = True
         self.connections: list[HttpConnection] = []
@@ -306,6 +308,7 @@ class HttpLoad:
         return (
             head
             + endpoint.headers
+            + self.origin_header
             + b"Content-Type: application/json\r\nContent-Length: "
             + str(len(body)).encode()
             + b"\r\n\r\n"

@@ -335,7 +335,8 @@ class Bench:
                     response = await client.post(
                         "/api/session",
                         json={"email": f"{user}@bench.example", "password": BENCH_PASSWORD},
-                        headers={"X-Requested-By": "acme-ui"},
+                        # As the BFF's own page would: the BFF wants its own origin on writes.
+                        headers={"X-Requested-By": "acme-ui", "Origin": base_url.rstrip("/")},
                     )
                     if response.status_code != 200:
                         raise RuntimeError(
@@ -784,6 +785,8 @@ class Bench:
             # Its own key prefix, so that it never reads the main BFF's cached orders.
             "BFF_REDIS_KEY_PREFIX": f"{self.prefix}uncached:",
             "BFF_ORDER_CACHE_TTL_S": "0.001",
+            # Its own origin, which the sign-ins below send (state-changing requests need an allowed one).
+            "BFF_ALLOWED_ORIGINS": f"http://127.0.0.1:{self.uncached_port}",
         }
         proc = start("bff-uncached", ["-m", "bff"], env, self.logs)
         self.started.append(proc)

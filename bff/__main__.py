@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import signal
 from types import FrameType
+from typing import Any
 
 import uvicorn
 from prometheus_client import start_http_server
@@ -21,6 +22,27 @@ SHUTDOWN_GRACE_S = 5
 
 def _leave(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options (everything but the app)."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "loop": "uvloop",
+        "http": "httptools",
+        # Well above uvicorn's 5 s default: browsers polling every few seconds keep their connection.
+        "timeout_keep_alive": 75,
+        "backlog": 4096,
+        "access_log": False,  # one JSON event per request comes from the middleware instead
+        "server_header": False,
+        # X-Forwarded-Proto/-For are believed only from these proxies: the scheme decides HSTS,
+        # the client address the sign-in limit per address.
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "log_config": None,
+        "timeout_graceful_shutdown": SHUTDOWN_GRACE_S,
+    }
 
 
 def main() -> None:
@@ -41,20 +63,7 @@ def main() -> None:
     # one leaves through `finally`, so that the last spans are sent.
     signal.signal(signal.SIGTERM, _leave)
     try:
-        uvicorn.run(
-            app,
-            host=settings.host,
-            port=settings.port,
-            loop="uvloop",
-            http="httptools",
-            # Well above uvicorn's 5 s default: browsers polling every few seconds keep their connection.
-            timeout_keep_alive=75,
-            backlog=4096,
-            access_log=False,  # one JSON event per request comes from the middleware instead
-            server_header=False,
-            log_config=None,
-            timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
-        )
+        uvicorn.run(app, **server_options(settings))
     finally:
         tracing.shutdown()  # sends the spans still batched
 

@@ -37,9 +37,19 @@ class Settings(BaseSettings):
     session_idle_timeout_s: float = Field(default=30 * 60, gt=0)
     session_absolute_timeout_s: float = Field(default=12 * 60 * 60, gt=0)
     static_dir: Path = Path("frontend/dist")
-    # "auto": Secure over TLS and on loopback hosts (browsers accept Secure cookies there, and the
-    # __Host- prefix requires Secure); not Secure on plain http elsewhere.
+    # The session cookie is always Secure: its __Host- prefix requires it (browsers drop a __Host-
+    # cookie without Secure), and browsers keep Secure cookies from http://localhost too. Only "auto"
+    # and true are accepted (both mean Secure); false is refused with an error saying why.
     cookie_secure: Literal["auto"] | bool = "auto"
+    # Proxies whose X-Forwarded-Proto/-For uvicorn believes (comma-separated addresses, or "*"). Behind
+    # a TLS proxy that is not on 127.0.0.1, list it here: otherwise requests look like plain http (no
+    # HSTS) and every client address is the proxy's (one sign-in limit for everybody).
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        validation_alias=AliasChoices(
+            "BFF_FORWARDED_ALLOW_IPS", "FORWARDED_ALLOW_IPS", "forwarded_allow_ips"
+        ),
+    )
     allowed_origins: str = DEFAULT_ORIGINS
     rpc_deadline_s: float = Field(default=2.0, gt=0)
     rpc_retries: int = Field(default=2, ge=0)
@@ -72,8 +82,15 @@ class Settings(BaseSettings):
     @field_validator("cookie_secure", mode="before")
     @classmethod
     def _parse_cookie_secure(cls, value: object) -> object:
-        if isinstance(value, str) and value.strip().lower() == "auto":
+        text = str(value).strip().lower()
+        if text == "auto":
             return "auto"
+        if value is False or text in ("false", "0", "no", "off"):
+            raise ValueError(
+                "BFF_COOKIE_SECURE cannot be false: the __Host- session cookie must be Secure, or browsers "
+                "drop it and nobody can sign in. Browsers accept Secure cookies from http://localhost; "
+                "anywhere else serve the BFF over TLS. Leave it unset (auto)."
+            )
         return value
 
     @property

@@ -7,7 +7,9 @@ moved on). A comment every `keepalive_s` without news keeps proxies from closing
 response ends after `max_s`, when the session has ended, or when support_svc ends or drops the stream
 (it is shutting down, or this watcher fell behind); EventSource then reconnects by itself and sends
 the last etag it saw as Last-Event-ID, which is compared with the current one. When the browser goes
-away, Starlette cancels the response and the gRPC call is cancelled with it.
+away, Starlette cancels the response and the gRPC call is cancelled with it. A stream's first message must
+come within the BFF's rpc deadline (bff.clients.base): else DEADLINE_EXCEEDED, a 504 before anything is
+sent, or the end of the response when it happens at a re-open.
 """
 
 from __future__ import annotations

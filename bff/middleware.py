@@ -81,11 +81,19 @@ class FrontDoorMiddleware:
                 reason="CSRF_HEADER_MISSING",
                 detail="This request was refused for your security. Reload the page and try again.",
             )
-        # Browsers send Origin on every non-GET fetch; Referer is the fallback. Clients that send
-        # neither (curl, tests) are not browsers and cannot carry a victim's cookie by accident.
+        # Browsers send Origin on every non-GET fetch, same-origin ones too; Referer is the fallback
+        # (this app's pages send none: Referrer-Policy no-referrer). A request with neither is only
+        # taken when the browser itself says it is same-origin (Sec-Fetch-Site, which pages cannot set).
         origin = headers.get("origin")
         if origin is None and headers.get("referer"):
             origin = _origin_of(headers["referer"])
+        if origin is None and headers.get("sec-fetch-site") != "same-origin":
+            return ProblemError(
+                status=403,
+                reason="ORIGIN_MISSING",
+                detail="This request was refused for your security: it carries no Origin header. "
+                "Open the site directly and try again.",
+            )
         if origin is not None and origin.rstrip("/") not in self.allowed_origins:
             return ProblemError(
                 status=403,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bff.store import KeyValueStore
@@ -16,6 +17,22 @@ class Limit:
     window_s: int
 
 
+class Attempt:
+    """One attempt counted against its limits before it was made. `retry_after` > 0: over a limit (the
+    attempt must not be made; its hits were taken back already)."""
+
+    def __init__(self, store: KeyValueStore, keys: Sequence[str], retry_after: int) -> None:
+        self._store = store
+        self._keys = list(keys)
+        self.retry_after = retry_after
+
+    async def take_back(self) -> None:
+        """Uncounts the attempt (it succeeded, or was refused): only failures use up a limit."""
+        keys, self._keys = self._keys, []
+        for key in keys:
+            await self._store.unhit(key)
+
+
 class RateLimiter:
     def __init__(self, store: KeyValueStore, prefix: str) -> None:
         self._store = store
@@ -26,15 +43,22 @@ class RateLimiter:
         digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
         return f"{self._prefix}rl:v1:{limit.name}:{digest}"
 
-    async def blocked_for(self, checks: list[tuple[Limit, str]]) -> int:
-        """Seconds until every check is under its limit again (0: none is exhausted). Counts nothing."""
-        keys = [self._key(limit, subject) for limit, subject in checks]
-        counts = await self._store.get_many(keys)
-        wait = 0.0
-        for (limit, _), key, count in zip(checks, keys, counts, strict=True):
-            if count is not None and int(count) >= limit.max_hits:
-                wait = max(wait, await self._store.ttl(key) or 1.0)
-        return math.ceil(wait) if wait else 0
+    async def attempt(self, checks: Sequence[tuple[Limit, str]]) -> Attempt:
+        """Counts an attempt against every check BEFORE it is made, each with one atomic increment. So
+        attempts in flight at the same time count too: of N concurrent ones, at most `max_hits` are let
+        through, whatever order they finish in. The caller takes a successful attempt back."""
+        keys: list[str] = []
+        wait = 0
+        for limit, subject in checks:
+            key = self._key(limit, subject)
+            hits = await self._store.hit(key, limit.window_s)
+            keys.append(key)
+            if hits.count > limit.max_hits:
+                wait = max(wait, max(1, math.ceil(hits.reset_in_s)))
+        attempt = Attempt(self._store, keys, wait)
+        if wait:
+            await attempt.take_back()  # a refused attempt is not a failure
+        return attempt
 
     async def hit(self, limit: Limit, subject: str) -> int:
         """Counts one hit; returns seconds to wait when this hit went over the limit, else 0."""

@@ -57,6 +57,10 @@ class KeyValueStore(abc.ABC):
         """Counts one hit in the key's current fixed window (the window starts at the first hit)."""
 
     @abc.abstractmethod
+    async def unhit(self, key: str) -> None:
+        """Takes one hit back from the key's current window (nothing once the window has ended)."""
+
+    @abc.abstractmethod
     async def ttl(self, key: str) -> float | None:
         """Seconds until the key expires; None when it does not exist."""
 
@@ -66,6 +70,9 @@ class KeyValueStore(abc.ABC):
 
     async def close(self) -> None:
         return None
+
+
+_DECR_IF_EXISTS = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return 0"
 
 
 class RedisStore(KeyValueStore):
@@ -152,6 +159,11 @@ class RedisStore(KeyValueStore):
                 count, _, pttl = await pipe.execute()
         return Hits(count=int(count), reset_in_s=max(0, int(pttl)) / 1000)
 
+    async def unhit(self, key: str) -> None:
+        with self._command("DECR"):
+            # A plain DECR of an expired window would make a key without expiry, counting from -1.
+            await self._redis.eval(_DECR_IF_EXISTS, 1, key)
+
     async def ttl(self, key: str) -> float | None:
         with self._command("PTTL"):
             pttl = int(await self._redis.pttl(key))
@@ -210,6 +222,11 @@ class MemoryStore(KeyValueStore):
         count, expires = (int(item[0]) + 1, item[1]) if item else (1, now + window_s)
         self._data[key] = (str(count).encode(), expires)
         return Hits(count=count, reset_in_s=expires - now)
+
+    async def unhit(self, key: str) -> None:
+        item = self._live(key)
+        if item is not None:
+            self._data[key] = (str(int(item[0]) - 1).encode(), item[1])
 
     async def ttl(self, key: str) -> float | None:
         item = self._live(key)

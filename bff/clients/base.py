@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
@@ -57,12 +57,35 @@ class RpcCaller:
         with tracing.span(_rpc_name(request), kind=SpanKind.CLIENT, **{"rpc.system": "grpc"}):
             return await self._attempts(method, request, self._metadata(identity), idempotent=idempotent)
 
-    def stream(self, method: Callable[..., Any], request: Any, identity: Identity) -> Any:
-        """Opens a server-streaming call (a grpc.aio UnaryStreamCall: iterate it, cancel it). No deadline:
-        the caller ends it. The identity token (at least 30 s from expiry) is only checked when the call
-        starts, so a long stream is re-opened by its owner before the token would have expired (see
-        bff.live)."""
-        return method(request, metadata=self._metadata(identity))
+    def stream(self, method: Callable[..., Any], request: Any, identity: Identity) -> AsyncGenerator[Any]:
+        """Opens a server-streaming call and iterates it; closing the iterator cancels the call. The call
+        itself has no deadline (the caller ends it), but its FIRST message must come within the deadline
+        of any call: else DEADLINE_EXCEEDED (a 504), never a request that hangs because a service took
+        the call and sent nothing. The identity token (at least 30 s from expiry) is only checked when
+        the call starts, so a long stream is re-opened by its owner before the token would have expired
+        (see bff.live)."""
+        return self._messages(method(request, metadata=self._metadata(identity)))
+
+    async def _messages(self, call: Any) -> AsyncGenerator[Any]:
+        messages = aiter(call)
+        try:
+            try:
+                async with asyncio.timeout(self._deadline_s):
+                    first = await anext(messages)
+            except TimeoutError:
+                raise grpc.aio.AioRpcError(
+                    grpc.StatusCode.DEADLINE_EXCEEDED,
+                    grpc.aio.Metadata(),
+                    grpc.aio.Metadata(),
+                    details=f"no first message of the stream within {self._deadline_s} s",
+                ) from None
+            except StopAsyncIteration:
+                return
+            yield first
+            async for message in messages:
+                yield message
+        finally:
+            call.cancel()
 
     async def _attempts(
         self,

@@ -188,11 +188,11 @@ class SupportClient:
     async def watch(self, who: Identity, case_id: str) -> AsyncGenerator[CaseChange]:
         """Follows the case: its current etag first, then one change at a time (see WatchCase). Ends
         when support_svc ends the stream; closing the iterator cancels the call."""
-        call = self._caller.stream(
+        messages = self._caller.stream(
             self._stub.WatchCase, case_service_pb2.WatchCaseRequest(name=case_name(case_id)), who
         )
         try:
-            async for change in call:
+            async for change in messages:
                 yield case_change(change)
         finally:
-            call.cancel()
+            await messages.aclose()  # cancels the call

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 from fastapi import APIRouter, Request, Response
 
 from bff.accounts import Account
@@ -24,23 +22,6 @@ def user_of(account: Account) -> User:
     return User(id=account.id, name=account.name, email=account.email, role=account.role.value)  # type: ignore[arg-type]
 
 
-def _secure_cookie(request: Request, state: State) -> bool:
-    configured = state.settings.cookie_secure
-    if configured != "auto":
-        return configured
-    if request.url.scheme == "https":
-        return True
-    # Browsers treat loopback as a secure context and keep Secure cookies from it over plain http;
-    # the __Host- prefix needs Secure, so this is what makes local development work.
-    host = request.url.hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _too_many(retry_after: int) -> ProblemError:
     return ProblemError(
         status=429,
@@ -59,23 +40,22 @@ async def sign_in(
     email = body.email.strip().lower()
     address = request.client.host if request.client else "unknown"
     checks = [(state.sign_in_per_account, email), (state.sign_in_per_address, address)]
-    # Only failed attempts count, so people (and test suites) who sign in often are never locked out.
-    wait = await state.limiter.blocked_for(checks)
-    if wait:
-        raise _too_many(wait)
+    # Counted BEFORE the password is checked (atomically, in the store), so that guesses sent all at
+    # once cannot slip past the limit; a success is taken back, so only failures use the limit up.
+    attempt = await state.limiter.attempt(checks)
+    if attempt.retry_after:
+        raise _too_many(attempt.retry_after)
     account = state.directory.by_email(email)
     if not await state.passwords.verify(account, body.password) or account is None:
-        waits = [await state.limiter.hit(limit, subject) for limit, subject in checks]
-        if max(waits):
-            raise _too_many(max(waits))
         raise WRONG_CREDENTIALS
+    await attempt.take_back()
     session = await state.sessions.create(account.id, replaces=cookie)
     response.set_cookie(
         COOKIE_NAME,
         session.id,
         max_age=int(state.sessions.absolute_s),
         path="/",
-        secure=_secure_cookie(request, state),
+        secure=True,  # the __Host- prefix requires Secure
         httponly=True,
         samesite="lax",
     )
@@ -94,11 +74,9 @@ async def get_session(user: CurrentUser) -> SessionResponse:
     response_class=Response,
     responses=problems(403, 415, 500, 503),
 )
-async def sign_out(request: Request, state: State, cookie: SessionCookie) -> Response:
+async def sign_out(state: State, cookie: SessionCookie) -> Response:
     if cookie:
         await state.sessions.destroy(cookie)
     response = Response(status_code=204)
-    response.delete_cookie(
-        COOKIE_NAME, path="/", secure=_secure_cookie(request, state), httponly=True, samesite="lax"
-    )
+    response.delete_cookie(COOKIE_NAME, path="/", secure=True, httponly=True, samesite="lax")
     return response

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from bff.store import RedisStore
-from tests.bff.helpers import REDIS_URL, delete_prefix, unique_prefix
+from tests.bff.helpers import REDIS_URL, PrivateRedis, delete_prefix, unique_prefix
 
 
 @pytest.fixture
@@ -23,3 +23,12 @@ async def redis_store() -> AsyncIterator[RedisStore]:
     store = RedisStore(REDIS_URL)
     yield store
     await store.close()
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    """A redis-server of this test alone, on a free port, that the test may stop and start again."""
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()

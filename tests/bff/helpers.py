@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import shutil
 import socket
+import subprocess
 import time
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi import FastAPI
@@ -23,8 +29,9 @@ from tests.bff.fakes import demo_directory
 SECRET = "test-identity-secret-" + "k" * 24
 REDIS_URL = "redis://127.0.0.1:6379/0"
 PASSWORD = "demo-password"
-CSRF = {"X-Requested-By": "acme-ui"}
 BASE_URL = "http://127.0.0.1:8000"
+# What the app's own page sends on every state-changing request: the custom header and its Origin.
+CSRF = {"X-Requested-By": "acme-ui", "Origin": BASE_URL}
 EMAILS = {
     "ana": "ana@example.com",
     "ben": "ben@example.com",
@@ -32,6 +39,78 @@ EMAILS = {
     "kim": "kim@example.com",
     "lee": "lee@example.com",
 }
+
+
+class BrowserCookiePolicy(DefaultCookiePolicy):
+    """Sends Secure cookies where browsers do: over TLS, and to loopback hosts over plain http too (a
+    secure context). Python's default policy would keep the BFF's __Host- cookie off http://127.0.0.1."""
+
+    def return_ok_secure(self, cookie: Cookie, request: urllib.request.Request) -> bool:
+        host = urlsplit(request.get_full_url()).hostname or ""
+        return super().return_ok_secure(cookie, request) or _is_loopback(host)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def browser_client(**kwargs: Any) -> httpx.AsyncClient:
+    """An httpx client that sends cookies as browsers do (see BrowserCookiePolicy). httpx copies the
+    client's cookies into a jar with the default policy for each request, so a request hook sets the
+    Cookie header from the client's own jar instead."""
+    jar = CookieJar(policy=BrowserCookiePolicy())
+    cookies = httpx.Cookies(jar)  # wraps this jar (an httpx.Cookies would be copied)
+
+    async def send_cookies(request: httpx.Request) -> None:
+        request.headers.pop("cookie", None)
+        cookies.set_cookie_header(request)
+
+    return httpx.AsyncClient(cookies=jar, event_hooks={"request": [send_cookies]}, **kwargs)
+
+
+class PrivateRedis:
+    """A private redis-server, so that a test may stop and restart it (never the shared one)."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary is not None, "redis-server must be installed for the BFF tests"
+        self.binary = binary
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.02)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(5)
+            self.process = None
 
 
 def free_port() -> int:
@@ -50,7 +129,6 @@ def settings(**overrides: Any) -> Settings:
         "identity_secret": SECRET,
         "redis_url": REDIS_URL,
         "redis_key_prefix": unique_prefix(),
-        "cookie_secure": False,
         # Nothing listens there unless a test says otherwise: calls fail fast with UNAVAILABLE.
         "support_addr": f"127.0.0.1:{free_port()}",
         "refund_addr": f"127.0.0.1:{free_port()}",
@@ -89,7 +167,7 @@ def memory_store(_: Settings) -> KeyValueStore:
 @asynccontextmanager
 async def client(app: FastAPI, base_url: str = BASE_URL) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:
+    async with browser_client(transport=transport, base_url=base_url) as http:
         yield http
 
 

@@ -89,6 +89,11 @@ def signed_in(base_url: str, who: str) -> requests.Session:
         f"{base_url}/api/session", json={"email": EMAILS[who], "password": PASSWORD}, headers=CSRF, timeout=10
     )
     assert response.status_code == 200, response.text
+    # The session cookie is Secure: browsers send it to loopback over plain http, requests only over
+    # https. A copy without the flag makes this session send it as a browser would.
+    value = session.cookies[COOKIE_NAME]
+    del session.cookies[COOKIE_NAME]
+    session.cookies.set(COOKIE_NAME, value)
     return session
 
 

@@ -266,6 +266,11 @@ async def test_every_role_gets_exactly_what_it_may(app: FastAPI, people: People)
     assert "From ben" not in [m["body"] for m in messages]
     assert "From ana" in [m["body"] for m in messages]
     assert (await ben.get("/api/refunds")).json()["refunds"] == []
+    bens_orders, anas_orders = await ben.get("/api/orders"), await ana.get("/api/orders")
+    assert bens_orders.status_code == anas_orders.status_code == 200
+    anas_ids = {o["id"] for o in anas_orders.json()["orders"]}
+    assert anas_ids  # so that the next line tests something
+    assert anas_ids.isdisjoint(o["id"] for o in bens_orders.json()["orders"])
     assert (await world.refund("waiting"))["status"] == "cancelled"  # by Ana, and by nobody else
     assert (await world.refund("lead"))["decision"]["by"]["id"] == "agt_2002"
     asked = [

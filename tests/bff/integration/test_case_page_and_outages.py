@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 
 import grpc
@@ -10,8 +12,8 @@ from acme.refund.v1 import refund_pb2, refund_service_pb2, refund_service_pb2_gr
 from bff.sessions import COOKIE_NAME
 from bff.state import AppState
 from kit.identity import Identity, Role, bearer_metadata
-from tests.bff.helpers import CSRF, SECRET, client, free_port, running, settings, sign_in
-from tests.bff.integration.conftest import People, Services
+from tests.bff.helpers import CSRF, SECRET, PrivateRedis, client, free_port, running, settings, sign_in
+from tests.bff.integration.conftest import People, Services, bff_settings
 
 CASE = {"orderId": "ord_1001", "category": "damaged_item", "subject": "Broken", "description": "In pieces"}
 
@@ -107,3 +109,44 @@ async def test_a_service_that_is_down_is_a_503_problem_not_a_crash(services: Ser
 
     assert (created.status_code, listed.status_code) == (503, 503)
     assert created.json()["detail"].endswith(".")
+
+
+async def test_redis_stopped_under_a_running_bff_and_started_again(
+    services: Services, private_redis: PrivateRedis
+) -> None:
+    """A real redis-server stopped while the BFF runs: signed-in calls fail closed with a 503 problem, order
+    lookups go to the shop; once it is back, the SAME app signs people in and answers again."""
+    config = bff_settings(services, redis_url=f"redis://127.0.0.1:{private_redis.port}/0")
+    async with running(config) as app, client(app) as http:
+        state: AppState = app.state.bff
+        assert (await sign_in(http, "ana")).status_code == 200
+        before = await http.get("/api/orders")
+
+        private_redis.stop()
+        during = [
+            await http.get("/api/orders"),
+            await http.get("/api/session"),
+            await http.post("/api/cases", json=CASE, headers=CSRF),
+            await sign_in(http, "ben"),
+        ]
+        # Ben's orders were never looked up, so they are in no cache: they can only come from the shop.
+        from_the_shop = await state.orders.orders_of(Identity("cus_1002", Role.CUSTOMER), "cus_1002")
+
+        private_redis.start()  # empty: the sessions from before are gone
+        deadline = time.monotonic() + 10
+        while (again := await sign_in(http, "ana")).status_code == 503:  # the store's cool-down
+            assert time.monotonic() < deadline, again.text
+            await asyncio.sleep(0.1)
+        after = await http.get("/api/orders")
+
+    assert before.status_code == 200
+    for response in during:
+        assert response.status_code == 503, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["reason"] == "SESSION_STORE_UNAVAILABLE"
+        assert int(response.headers["retry-after"]) >= 1
+    assert from_the_shop
+    assert {o.customer_id for o in from_the_shop} == {"cus_1002"}
+    assert again.status_code == 200
+    assert after.status_code == 200
+    assert after.json() == before.json()

@@ -14,7 +14,7 @@ import httpx
 import orjson
 from prometheus_client import REGISTRY
 
-from tests.bff.helpers import CSRF, eventually, open_case, running, sign_in
+from tests.bff.helpers import CSRF, browser_client, eventually, open_case, running, sign_in
 from tests.bff.integration.conftest import Services, bff_settings, serving
 
 
@@ -75,7 +75,7 @@ async def browsers(services: Services, *who: str, **overrides: Any) -> AsyncIter
         running(bff_settings(services, **({"events_max_s": 30} | overrides))) as app,
         serving(app) as base_url,
     ):
-        clients = [httpx.AsyncClient(base_url=base_url, timeout=10) for _ in who]
+        clients = [browser_client(base_url=base_url, timeout=10) for _ in who]
         try:
             for http, name in zip(clients, who, strict=True):
                 assert (await sign_in(http, name)).status_code == 200

@@ -15,6 +15,7 @@ from bff.sessions import COOKIE_NAME
 from tests.bff.helpers import CSRF, client, memory_store, running, settings, sign_in
 
 SIGN_IN = {"email": "ana@example.com", "password": "demo-password"}
+HEADER_ONLY = {"X-Requested-By": "acme-ui"}  # the custom header without any origin
 
 
 async def _boom() -> None:
@@ -125,8 +126,11 @@ async def test_a_sane_request_id_is_kept_and_anything_else_replaced(http: httpx.
         ({"X-Requested-By": "someone-else"}, "CSRF_HEADER_MISSING"),
         ({**CSRF, "Origin": "https://evil.example"}, "ORIGIN_NOT_ALLOWED"),
         ({**CSRF, "Origin": "null"}, "ORIGIN_NOT_ALLOWED"),
-        ({**CSRF, "Referer": "https://evil.example/page"}, "ORIGIN_NOT_ALLOWED"),
+        ({**HEADER_ONLY, "Referer": "https://evil.example/page"}, "ORIGIN_NOT_ALLOWED"),
         ({**CSRF, "Sec-Fetch-Site": "cross-site"}, "CROSS_SITE_REQUEST"),
+        (HEADER_ONLY, "ORIGIN_MISSING"),
+        ({**HEADER_ONLY, "Sec-Fetch-Site": "same-site"}, "ORIGIN_MISSING"),
+        ({**HEADER_ONLY, "Sec-Fetch-Site": "none"}, "ORIGIN_MISSING"),
     ],
 )
 async def test_state_changing_requests_need_the_header_and_an_allowed_origin(
@@ -138,6 +142,31 @@ async def test_state_changing_requests_need_the_header_and_an_allowed_origin(
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["reason"] == reason
     assert COOKIE_NAME not in response.headers.get("set-cookie", "")
+
+
+async def test_a_request_without_origin_is_refused_with_a_reason_naming_it(http: httpx.AsyncClient) -> None:
+    # The custom header alone is not enough: it says nothing about which page sent the request.
+    response = await http.post("/api/session", json=SIGN_IN, headers=HEADER_ONLY)
+    sign_out = await http.delete("/api/session", headers=HEADER_ONLY)
+
+    assert (response.status_code, sign_out.status_code) == (403, 403)
+    assert response.json()["reason"] == "ORIGIN_MISSING"
+    assert "Origin" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {**HEADER_ONLY, "Referer": "http://localhost:5173/cases/1"},
+        {**HEADER_ONLY, "Sec-Fetch-Site": "same-origin"},
+    ],
+)
+async def test_without_origin_an_allowed_referer_or_a_same_origin_fetch_is_enough(
+    http: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    response = await http.post("/api/session", json=SIGN_IN, headers=headers)
+
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,20 @@ streams reported, keep-alives, an end when support or the session ends, and no s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
 
 import grpc
 import pytest
+from acme.support.v1 import case_service_pb2
 
+from bff.clients.support import SERVICE_NAME as SUPPORT_SERVICE
 from bff.live import CaseEvents, Timing, encode
 from bff.problems import ProblemError
 from bff.records import CaseChange
+from tests.bff.helpers import client, eventually, memory_store, running, settings, sign_in
 
 SLOW = Timing(keepalive_s=10, reopen_s=10, max_s=60)
 
@@ -210,3 +216,87 @@ def test_an_etag_unfit_for_an_id_line_is_sent_in_the_data_only() -> None:
 
     assert not event.startswith(b"id:")
     assert event.count(b"\n\n") == 1
+
+
+class SilentWatchCase:
+    """A support_svc stand-in whose WatchCase takes the call and then sends nothing; the first
+    `answer_first` streams get their first message and then stay quiet."""
+
+    def __init__(self, answer_first: int = 0) -> None:
+        self.answer_first = answer_first
+        self.calls = 0
+        self.cancelled = 0
+
+    async def watch(
+        self, request: case_service_pb2.WatchCaseRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[case_service_pb2.WatchCaseResponse]:
+        self.calls += 1
+        try:
+            if self.calls <= self.answer_first:
+                yield case_service_pb2.WatchCaseResponse(etag="1", initial=True)
+            await asyncio.Event().wait()  # never set
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+
+
+@asynccontextmanager
+async def silent_support(servicer: SilentWatchCase) -> AsyncIterator[str]:
+    server = grpc.aio.server()
+    watch_case = grpc.unary_stream_rpc_method_handler(
+        servicer.watch,
+        request_deserializer=case_service_pb2.WatchCaseRequest.FromString,
+        response_serializer=case_service_pb2.WatchCaseResponse.SerializeToString,
+    )
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler(SUPPORT_SERVICE, {"WatchCase": watch_case}),)
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        await server.stop(0)
+
+
+async def test_a_watch_that_never_sends_its_first_message_is_a_504_in_time() -> None:
+    servicer = SilentWatchCase()
+    async with silent_support(servicer) as address:
+        config = settings(support_addr=address, rpc_deadline_s=0.3, redis_url="")
+        async with running(config, store_factory=memory_store) as app, client(app) as http:
+            await sign_in(http, "ana")
+            started = time.monotonic()
+            async with asyncio.timeout(5):  # without a bound on the first message: forever
+                response = await http.get("/api/cases/10001/events")
+            elapsed = time.monotonic() - started
+            await eventually_true(lambda: servicer.cancelled == 1)
+
+    assert response.status_code == 504
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["reason"] == "SERVICE_TIMEOUT"
+    assert 0.3 <= elapsed < 2
+    assert servicer.calls == 1
+
+
+async def test_a_reopened_watch_that_never_sends_its_first_message_ends_the_stream() -> None:
+    servicer = SilentWatchCase(answer_first=1)
+    async with silent_support(servicer) as address:
+        config = settings(
+            support_addr=address, rpc_deadline_s=0.3, events_reopen_s=0.2, events_max_s=30, redis_url=""
+        )
+        async with running(config, store_factory=memory_store) as app, client(app) as http:
+            await sign_in(http, "ana")
+            async with asyncio.timeout(5):  # the response ends when the stream does
+                response = await http.get("/api/cases/10001/events")
+            await eventually_true(lambda: servicer.cancelled == 2)
+
+    assert response.status_code == 200
+    assert response.text.startswith("id: 1\nretry: 2000\n\n")
+    assert servicer.calls == 2
+
+
+async def eventually_true(check: Callable[[], bool], timeout_s: float = 5.0) -> None:
+    async def holds() -> bool:
+        return check()
+
+    await eventually(holds, timeout_s)

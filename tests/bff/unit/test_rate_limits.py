@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.bff.helpers import CSRF, client, running, settings, sign_in
 
 
@@ -41,3 +43,44 @@ async def test_successful_sign_ins_are_not_counted() -> None:
         codes = [(await sign_in(http, "lee")).status_code for _ in range(4)]
 
     assert codes == [200, 200, 200, 200]
+
+
+async def test_guesses_sent_all_at_once_cannot_get_past_the_account_limit() -> None:
+    # Counted before the password is checked: with a check-then-count limit all 30 were verified.
+    config = settings(sign_in_limit_per_account=3, sign_in_limit_per_address=1000)
+    async with running(config) as app, client(app) as http:
+        guesses = [sign_in(http, "ana", password=f"guess-{i}") for i in range(29)]
+        codes = [r.status_code for r in await asyncio.gather(*guesses, sign_in(http, "ana"))]
+        afterwards = await sign_in(http, "ana")
+
+    verified = codes.count(401) + codes.count(200)
+    assert verified == 3, codes
+    assert codes.count(429) == 27
+    if codes[-1] != 200:  # the right password came too late: the account is locked
+        assert afterwards.status_code == 429
+
+
+async def test_guesses_sent_all_at_once_cannot_get_past_the_address_limit() -> None:
+    config = settings(sign_in_limit_per_account=1000, sign_in_limit_per_address=4)
+    async with running(config) as app, client(app) as http:
+        guesses = [
+            http.post("/api/session", json={"email": f"user{i}@example.com", "password": "x"}, headers=CSRF)
+            for i in range(19)
+        ]
+        codes = [r.status_code for r in await asyncio.gather(*guesses, sign_in(http, "ben"))]
+        afterwards = await sign_in(http, "ben")
+
+    assert codes.count(401) + codes.count(200) == 4, codes
+    assert codes.count(429) == 16
+    if codes[-1] != 200:
+        assert afterwards.status_code == 429
+
+
+async def test_successful_sign_ins_at_the_same_time_are_not_counted() -> None:
+    config = settings(sign_in_limit_per_account=100, sign_in_limit_per_address=3)
+    async with running(config) as app, client(app) as http:
+        first = [r.status_code for r in await asyncio.gather(*(sign_in(http, "lee") for _ in range(3)))]
+        later = [(await sign_in(http, "lee")).status_code for _ in range(3)]
+
+    assert first == [200, 200, 200]
+    assert later == [200, 200, 200]

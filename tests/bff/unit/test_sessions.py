@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
+from bff.__main__ import server_options
 from bff.sessions import COOKIE_NAME, SessionManager
 from bff.store import RedisStore
 from tests.bff.helpers import CSRF, client, running, settings, sign_in
@@ -104,10 +108,15 @@ async def test_sign_in_sets_a_hardened_cookie_and_rotates_it() -> None:
 
     assert first.status_code == second.status_code == 200
     set_cookie = second.headers["set-cookie"]
-    assert set_cookie.startswith(f"{COOKIE_NAME}=")
-    assert "HttpOnly" in set_cookie
-    assert "Path=/" in set_cookie
-    assert "SameSite=lax" in set_cookie
+    name, _, value = set_cookie.partition("=")
+    attributes = [a.strip() for a in value.split(";")[1:]]
+    assert name == COOKIE_NAME
+    assert name.startswith("__Host-")  # browsers pin it: Secure, Path=/, no Domain, this host only
+    assert "Path=/" in attributes
+    assert "Secure" in attributes
+    assert "HttpOnly" in attributes
+    assert "SameSite=lax" in attributes
+    assert not any(a.lower().startswith("domain") for a in attributes)
     assert old_cookie != new_cookie
     assert with_old.status_code == 401
     assert with_new.json() == {
@@ -115,20 +124,32 @@ async def test_sign_in_sets_a_hardened_cookie_and_rotates_it() -> None:
     }
 
 
-async def test_the_cookie_is_secure_over_tls_and_on_loopback_by_default() -> None:
+async def test_the_cookie_is_secure_over_tls_on_loopback_and_on_plain_http_elsewhere() -> None:
+    # A __Host- cookie without Secure is dropped by browsers: sign-in would silently not stick.
     async with running(settings(cookie_secure="auto")) as app:
         async with client(app, base_url="https://bff.example") as http:
             over_tls = await sign_in(http, "ana")
         async with client(app, base_url="http://localhost:8000") as http:
             loopback = await sign_in(http, "ana")
+            signed_out = await http.delete("/api/session", headers=CSRF)
         async with client(app, base_url="http://bff.internal:8000") as http:
             plain = await sign_in(http, "ana")
 
-    assert "Secure" in over_tls.headers["set-cookie"]
     assert "strict-transport-security" in over_tls.headers
-    assert "Secure" in loopback.headers["set-cookie"]
     assert "strict-transport-security" not in loopback.headers
-    assert "Secure" not in plain.headers["set-cookie"]
+    for response in (over_tls, loopback, signed_out, plain):
+        assert "Secure" in [a.strip() for a in response.headers["set-cookie"].split(";")]
+
+
+@pytest.mark.parametrize("value", ["false", "0", "off", False])
+def test_a_cookie_that_is_not_secure_is_refused_at_start_up(value: object) -> None:
+    with pytest.raises(ValidationError, match="must be Secure"):
+        settings(cookie_secure=value)
+
+
+@pytest.mark.parametrize("value", ["auto", "true", True])
+def test_auto_and_true_are_accepted(value: object) -> None:
+    assert settings(cookie_secure=value).cookie_secure in ("auto", True)
 
 
 async def test_sign_out_ends_the_session() -> None:
@@ -156,3 +177,18 @@ async def test_wrong_password_and_unknown_email_get_the_same_answer() -> None:
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
     assert "set-cookie" not in wrong.headers
+
+
+@pytest.mark.parametrize("variable", ["BFF_FORWARDED_ALLOW_IPS", "FORWARDED_ALLOW_IPS"])
+def test_uvicorn_believes_forwarded_headers_from_the_configured_proxies_only(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    # Behind a TLS proxy not on 127.0.0.1, X-Forwarded-Proto decides HSTS (and the client address the
+    # sign-in limit): uvicorn must be told to believe that proxy.
+    default = server_options(settings())
+    monkeypatch.setenv(variable, "10.0.0.5")
+    configured = server_options(settings())
+
+    assert default["proxy_headers"] is True
+    assert default["forwarded_allow_ips"] == "127.0.0.1"
+    assert configured["forwarded_allow_ips"] == "10.0.0.5"

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import socket
-import subprocess
 import time
-from collections.abc import Iterator
 
 import pytest
+import structlog
+from structlog.testing import capture_logs
 
+from bff import main
 from bff.store import MemoryStore, RedisStore, StoreUnavailableError
-from tests.bff.helpers import free_port
+from tests.bff.helpers import PrivateRedis, free_port, settings
 
 
 class FakeClock:
@@ -63,54 +62,6 @@ async def test_ping_says_whether_the_store_answers(redis_store: RedisStore) -> N
         await dead.close()
 
 
-class PrivateRedis:
-    """A private redis-server, so that a test may stop and restart it (never the shared one)."""
-
-    def __init__(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary is not None, "redis-server must be installed for the BFF tests"
-        self.binary = binary
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.02)
-        raise AssertionError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(5)
-            self.process = None
-
-
-@pytest.fixture
-def private_redis() -> Iterator[PrivateRedis]:
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.stop()
-
-
 async def test_after_redis_comes_back_the_store_works_without_a_restart(private_redis: PrivateRedis) -> None:
     clock = FakeClock()
     store = RedisStore(f"redis://127.0.0.1:{private_redis.port}/0", timeout_s=0.3, cooldown_s=1, clock=clock)
@@ -154,3 +105,38 @@ async def test_more_concurrent_calls_than_connections_wait_instead_of_failing(pr
         await store.close()
 
     assert values == [b"v"] * 300
+
+
+async def test_a_hit_taken_back_uncounts_it_and_an_ended_window_stays_ended(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    clock = FakeClock()
+    memory = MemoryStore(clock=clock)
+    for store, key in ((redis_store, f"{prefix}w"), (memory, "w")):
+        await store.hit(key, window_s=60)
+        await store.hit(key, window_s=60)
+        await store.unhit(key)
+        assert (await store.hit(key, window_s=60)).count == 2
+        await store.unhit(f"{key}-never-hit")  # no window: nothing to take back, nothing made
+        assert await store.get(f"{key}-never-hit") is None
+    remaining = await redis_store.ttl(f"{prefix}w")
+    assert remaining is not None
+    assert 0 < remaining <= 60  # DECR keeps the window's expiry
+
+
+async def test_an_empty_redis_url_is_the_in_memory_store_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with capture_logs() as logs:
+        monkeypatch.setattr(main, "log", structlog.get_logger("bff"))
+        in_memory = main._open_store(settings(redis_url=""))
+        warned = list(logs)
+        redis = main._open_store(settings())
+    await redis.close()
+
+    assert isinstance(in_memory, MemoryStore)
+    assert [e["log_level"] for e in warned] == ["warning"]
+    assert "BFF_REDIS_URL is empty" in warned[0]["event"]
+    assert "THIS process only" in warned[0]["event"]
+    assert isinstance(redis, RedisStore)
+    assert len(logs) == 1  # no warning with a URL
