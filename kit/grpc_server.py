@@ -1,9 +1,10 @@
 """Running a grpc.aio server the same way in every service.
 
 Health (grpc.health.v1) says NOT_SERVING until start-up work (migrations) is done and again while
-shutting down; server reflection is on so that `grpcurl -plaintext host:port list` works.
-Interceptors put the request id and the caller's identity into contextvars and log one event per
-call.
+shutting down; until start-up is done every other call is refused with UNAVAILABLE (which clients
+retry), so that no call reaches a database that is not open yet. Server reflection is on so that
+`grpcurl -plaintext host:port list` works. Interceptors put the request id and the caller's identity
+into contextvars and log one event per call.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ RPC_REQUESTS = Counter(
 )
 RPC_LATENCY = Histogram(
     "grpc_server_request_duration_seconds",
-    "gRPC call latency, by method",
-    ["method"],
+    "gRPC call latency, by method and status",
+    ["method", "status"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
 
@@ -92,7 +93,7 @@ class RequestContextInterceptor(grpc.aio.ServerInterceptor):
         def record(status: str, started: float) -> None:
             elapsed = time.perf_counter() - started
             RPC_REQUESTS.labels(method, status).inc()
-            RPC_LATENCY.labels(method).observe(elapsed)
+            RPC_LATENCY.labels(method, status).observe(elapsed)
             emit("rpc", method=method, status=status, duration_ms=round(elapsed * 1000, 2))
 
         if handler.unary_unary is not None:
@@ -174,8 +175,37 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         return await continuation(details)
 
 
+class StartupGate(grpc.aio.ServerInterceptor):
+    """Refuses every call but health and reflection with UNAVAILABLE until `open()`: before start-up
+    work (migrations) is done a handler would find no database. Clients retry UNAVAILABLE."""
+
+    def __init__(self) -> None:
+        self.is_open = False
+        self._starting = build_status(
+            grpc.StatusCode.UNAVAILABLE,
+            "The service is still starting up; try again shortly",
+            reason="STARTING_UP",
+            domain="acme",
+        )
+
+    def open(self) -> None:
+        self.is_open = True
+
+    async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
+        if self.is_open or details.method.startswith(PUBLIC_METHOD_PREFIXES):  # type: ignore[attr-defined]
+            return await continuation(details)
+        handler = await continuation(details)
+        if handler is None:
+            return None
+        return _refusing(handler, self._starting)
+
+
 class GrpcServer:
-    """A grpc.aio server with health, reflection, interceptors and graceful shutdown."""
+    """A grpc.aio server with health, reflection, interceptors, a start-up gate and graceful shutdown.
+
+    `drain_s`: on stop, how long health reports NOT_SERVING while calls are still accepted, so that
+    clients polling health move away before new calls are refused (taken from the grace).
+    """
 
     def __init__(
         self,
@@ -185,12 +215,18 @@ class GrpcServer:
         service_names: Sequence[str],
         interceptors: Sequence[grpc.aio.ServerInterceptor] = (),
         grace_s: float = 10.0,
+        drain_s: float = 0.0,
         metrics_port: int | None = None,
     ) -> None:
-        self.server = grpc.aio.server(interceptors=list(interceptors))
+        if drain_s < 0:
+            raise ValueError(f"drain_s must not be negative, got {drain_s}")
+        self.gate = StartupGate()
+        # The gate innermost: refused calls are still logged and counted by the interceptors above.
+        self.server = grpc.aio.server(interceptors=[*interceptors, self.gate])
         self.health = HealthServicer()
         self.service_names = list(service_names)
         self.grace_s = grace_s
+        self.drain_s = drain_s
         self.metrics_port = metrics_port
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(
@@ -204,7 +240,8 @@ class GrpcServer:
         self.port = self.server.add_insecure_port(f"{host}:{port}")
 
     async def start(self, startup: Callable[[], Awaitable[None]] | None = None) -> None:
-        """Starts listening NOT_SERVING, runs start-up work, then reports SERVING."""
+        """Starts listening NOT_SERVING (refusing business calls), runs start-up work, then opens the
+        gate and reports SERVING."""
         for name in ["", *self.service_names]:
             await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
         await self.server.start()
@@ -213,13 +250,18 @@ class GrpcServer:
             start_http_server(self.metrics_port, addr="127.0.0.1")
         if startup is not None:
             await startup()
+        self.gate.open()
         for name in ["", *self.service_names]:
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
 
     async def stop(self) -> None:
-        """Reports NOT_SERVING, refuses new calls and lets calls in flight finish within the grace."""
+        """Reports NOT_SERVING, waits `drain_s` (within the grace), then refuses new calls and lets
+        calls in flight finish within what is left of the grace."""
         await self.health.enter_graceful_shutdown()
-        await self.server.stop(self.grace_s)
+        drain_s = min(self.drain_s, self.grace_s)
+        if drain_s > 0:
+            await asyncio.sleep(drain_s)  # a deliberate pause for pollers, not a synchronisation
+        await self.server.stop(self.grace_s - drain_s)
 
 
 async def run_until_signalled(

@@ -1,5 +1,9 @@
 """Structured JSON logs on stdout, one event per line, carrying the request id.
 
+Both kinds of logger write the same JSON: structlog's own, and the standard library's (uvicorn,
+asyncio, grpc, warnings), which goes through structlog's ProcessorFormatter with the same processors,
+so that every line a process prints is one JSON object with a level and a timestamp.
+
 Never log secrets, passwords, tokens or message bodies: log ids, sizes and outcomes.
 """
 
@@ -8,8 +12,9 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
+import orjson
 import structlog
 
 from kit.context import request_id_var
@@ -18,6 +23,12 @@ from kit.context import request_id_var
 def _add_request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     event.setdefault("request_id", request_id_var.get())
     return event
+
+
+def _orjson_dumps(event: Any, **kwargs: Any) -> str:
+    # orjson renders an event ~3x faster than the standard json module, to the same JSON values
+    # (compact, UTF-8 rather than \u escapes). `default` is structlog's fallback (repr) for the rest.
+    return orjson.dumps(event, default=kwargs.get("default"), option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 class _StdoutLogger:
@@ -34,18 +45,52 @@ def _stdout_logger(*_: Any) -> _StdoutLogger:
     return _StdoutLogger()
 
 
+class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The standard library's side of the same: writes to whatever sys.stdout is at that moment."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
 def configure(service: str, level: str = "INFO") -> None:
-    logging.basicConfig(format="%(message)s", stream=sys.stdout, level=level.upper())
+    numeric_level = logging.getLevelName(level.upper())
+    if not isinstance(numeric_level, int):
+        raise ValueError(f"log level {level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        _add_request_id,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    renderer = structlog.processors.JSONRenderer(serializer=_orjson_dumps)
+
+    handler = _StdoutHandler()
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    # Ours replaces an earlier one of ours (configure runs again in tests); others (pytest's) stay.
+    for old in [h for h in root.handlers if isinstance(h, _StdoutHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(numeric_level)
+    logging.captureWarnings(True)  # warnings.warn() as JSON events, not bare lines
+
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            _add_request_id,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric_level),
         logger_factory=_stdout_logger,
         cache_logger_on_first_use=True,
     )

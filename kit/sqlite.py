@@ -4,19 +4,41 @@ Each service has one database file in WAL mode: one writer connection takes ever
 transaction up front (BEGIN IMMEDIATE) and readers use their own connections, so reads never wait
 for writes. Migrations are numbered SQL scripts applied in order at start-up, tracked in
 PRAGMA user_version.
+
+With tracing on, reads on an InlineReader, write transactions (from waiting for the writer to COMMIT
+or ROLLBACK) and migrations are CLIENT spans named by what they do ("sqlite SELECT", "sqlite
+transaction", "sqlite migrate"), with db.system="sqlite" and never a parameter value; with tracing
+off they cost one dictionary lookup.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import weakref
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import aiosqlite
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+
+from kit import tracing
 
 BUSY_TIMEOUT_MS = 5000
+
+# The open write transaction's span, by writer connection (one transaction at a time on each).
+_transaction_spans: weakref.WeakKeyDictionary[aiosqlite.Connection, Span] = weakref.WeakKeyDictionary()
+
+
+def _operation(sql: str) -> str:
+    """The statement's first keyword ("SELECT", "WITH"): a span's name says what kind, never what values."""
+    words = sql.split(None, 1)
+    return words[0].upper() if words else "EMPTY"
+
+
+def _db_attributes(operation: str) -> dict[str, Any]:
+    return {"db.system": "sqlite", "db.operation.name": operation}
 
 
 async def connect(
@@ -65,7 +87,11 @@ class InlineReader:
     async def execute_fetchall(
         self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
     ) -> Iterable[sqlite3.Row]:
-        return self._conn.execute(sql, parameters).fetchall()
+        if not tracing.enabled():
+            return self._conn.execute(sql, parameters).fetchall()
+        operation = _operation(sql)
+        with tracing.span(f"sqlite {operation}", kind=SpanKind.CLIENT, **_db_attributes(operation)):
+            return self._conn.execute(sql, parameters).fetchall()
 
     async def close(self) -> None:
         self._conn.close()
@@ -78,21 +104,24 @@ def load_migrations(folder: Path) -> list[str]:
 
 async def migrate(conn: aiosqlite.Connection, migrations: Sequence[str]) -> int:
     """Applies the migrations not yet applied, each in its own transaction. Returns the version."""
-    async with conn.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    current = int(row[0]) if row else 0
-    for version, script in enumerate(migrations, start=1):
-        if version <= current:
-            continue
-        # executescript commits any open transaction first; wrap the script so it is all-or-nothing.
-        try:
-            await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
-        except BaseException:
-            if conn.in_transaction:
-                await conn.execute("ROLLBACK")
-            raise
-        current = version
-    return current
+    with tracing.span("sqlite migrate", kind=SpanKind.CLIENT, **_db_attributes("migrate")):
+        async with conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        current = int(row[0]) if row else 0
+        for version, script in enumerate(migrations, start=1):
+            if version <= current:
+                continue
+            # executescript commits any open transaction first; wrap the script so it is all-or-nothing.
+            try:
+                await conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                )
+            except BaseException:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                raise
+            current = version
+        return current
 
 
 # --- write transactions that a cancelled caller cannot leave half-open -----------------------------
@@ -123,22 +152,51 @@ async def to_the_end[T](statement: Awaitable[T]) -> T:
     return task.result()
 
 
+def _end_transaction_span(span: Span | None, outcome: str, error: BaseException | None = None) -> None:
+    if span is None:
+        return
+    span.set_attribute("db.transaction.outcome", outcome)
+    if error is not None:
+        span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+    span.end()
+
+
 async def begin_immediate(conn: aiosqlite.Connection, lock: asyncio.Lock) -> None:
     """Takes the process's writer (`lock`) and opens a write transaction on it, or neither."""
-    await lock.acquire()
+    # The span starts before the wait for the writer: time queued behind other writes shows.
+    span = (
+        tracing.tracer("acme").start_span(
+            "sqlite transaction", kind=SpanKind.CLIENT, attributes=_db_attributes("BEGIN IMMEDIATE")
+        )
+        if tracing.enabled()
+        else None
+    )
+    try:
+        await lock.acquire()
+    except BaseException as error:
+        _end_transaction_span(span, "not begun", error)
+        raise
     try:
         await to_the_end(conn.execute("BEGIN IMMEDIATE"))
-    except BaseException:
+    except BaseException as error:
+        _end_transaction_span(span, "not begun", error)
         try:
             if conn.in_transaction:  # it began, but its caller was cancelled meanwhile
                 await to_the_end(conn.execute("ROLLBACK"))
         finally:
             lock.release()
         raise
+    if span is not None:
+        _transaction_spans[conn] = span
 
 
 async def commit(conn: aiosqlite.Connection) -> None:
-    await to_the_end(conn.execute("COMMIT"))
+    try:
+        await to_the_end(conn.execute("COMMIT"))
+    except BaseException as error:
+        _end_transaction_span(_transaction_spans.pop(conn, None), "commit failed", error)
+        raise
+    _end_transaction_span(_transaction_spans.pop(conn, None), "committed")
 
 
 async def end_transaction(conn: aiosqlite.Connection, lock: asyncio.Lock) -> None:
@@ -147,4 +205,5 @@ async def end_transaction(conn: aiosqlite.Connection, lock: asyncio.Lock) -> Non
         if conn.in_transaction:
             await to_the_end(conn.execute("ROLLBACK"))
     finally:
+        _end_transaction_span(_transaction_spans.pop(conn, None), "rolled back")
         lock.release()

@@ -13,6 +13,7 @@ def main() -> None:
         "shop_stub",
         lambda: create_server(settings),
         log_level=settings.log_level,
+        otlp_endpoint=settings.otlp_endpoint,
         metrics_port=settings.metrics_port,
     )
 

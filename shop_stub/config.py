@@ -16,3 +16,5 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "SHOP_LOG_LEVEL"))
     # Prometheus metrics on their own loopback port; unset: not served.
     metrics_port: int | None = None
+    # OpenTelemetry: traces go to this OTLP/gRPC endpoint; unset: tracing is off.
+    otlp_endpoint: str | None = None

@@ -9,7 +9,9 @@ from datetime import UTC
 
 import grpc
 from acme.shop.v1 import order_pb2, order_service_pb2, order_service_pb2_grpc
+from opentelemetry.trace import SpanKind
 
+from kit import tracing
 from kit.context import REQUEST_ID_HEADER, request_id_var
 from refund_svc.application.ports import ShopPort
 from refund_svc.domain.errors import ShopUnavailableError
@@ -66,11 +68,12 @@ class GrpcShopGateway(ShopPort):
         if self._stub is None:
             raise RuntimeError("the shop gateway is not open")
         try:
-            response = await self._stub.GetOrder(
-                order_service_pb2.GetOrderRequest(name=f"orders/{order_id}"),
-                timeout=self._deadline_s,
-                metadata=((REQUEST_ID_HEADER, request_id_var.get()),),
-            )
+            with tracing.span("acme.shop.v1.GetOrder", kind=SpanKind.CLIENT, **{"rpc.system": "grpc"}):
+                response = await self._stub.GetOrder(
+                    order_service_pb2.GetOrderRequest(name=f"orders/{order_id}"),
+                    timeout=self._deadline_s,
+                    metadata=((REQUEST_ID_HEADER, request_id_var.get()), *tracing.inject_metadata()),
+                )
         except grpc.aio.AioRpcError as error:
             if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
                 return None  # the shop knows no such order (or no such order id)

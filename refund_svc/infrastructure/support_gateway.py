@@ -17,7 +17,9 @@ from acme.support.v1 import (
     refund_event_service_pb2_grpc,
 )
 from cachetools import LRUCache
+from opentelemetry.trace import SpanKind
 
+from kit import tracing
 from kit.context import REQUEST_ID_HEADER, request_id_var
 from kit.identity import Identity, Role, TokenIssuer
 from kit.timestamps import to_timestamp
@@ -122,11 +124,18 @@ class GrpcSupportGateway(SupportPort, CasePort):
             return known
         if self._cases is None:
             raise RuntimeError("the support gateway is not open")
-        metadata = (*self._tokens.metadata(IDENTITY), (REQUEST_ID_HEADER, request_id_var.get()))
         try:
-            response = await self._cases.GetCase(
-                case_service_pb2.GetCaseRequest(name=case_name), timeout=self._deadline_s, metadata=metadata
-            )
+            with tracing.span("acme.support.v1.GetCase", kind=SpanKind.CLIENT, **{"rpc.system": "grpc"}):
+                metadata = (
+                    *self._tokens.metadata(IDENTITY),
+                    (REQUEST_ID_HEADER, request_id_var.get()),
+                    *tracing.inject_metadata(),
+                )
+                response = await self._cases.GetCase(
+                    case_service_pb2.GetCaseRequest(name=case_name),
+                    timeout=self._deadline_s,
+                    metadata=metadata,
+                )
         except grpc.aio.AioRpcError as error:
             if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
                 return None  # no such case (or not a case name support accepts)
@@ -141,11 +150,18 @@ class GrpcSupportGateway(SupportPort, CasePort):
         if self._stub is None:
             raise RuntimeError("the support gateway is not open")
         # A token at least 30 s from expiry (TokenIssuer): the relay may run for months.
-        metadata = (*self._tokens.metadata(IDENTITY), (REQUEST_ID_HEADER, event.event_id))
         try:
-            response = await self._stub.RecordRefundEvent(
-                event_to_proto(event), timeout=self._deadline_s, metadata=metadata
-            )
+            with tracing.span(
+                "acme.support.v1.RecordRefundEvent", kind=SpanKind.CLIENT, **{"rpc.system": "grpc"}
+            ):
+                metadata = (
+                    *self._tokens.metadata(IDENTITY),
+                    (REQUEST_ID_HEADER, event.event_id),
+                    *tracing.inject_metadata(),
+                )
+                response = await self._stub.RecordRefundEvent(
+                    event_to_proto(event), timeout=self._deadline_s, metadata=metadata
+                )
         except grpc.aio.AioRpcError as error:
             code = error.code()
             problem = f"{code.name}: {error.details() or ''}".strip()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import grpc
 from acme.shop.v1 import order_service_pb2, order_service_pb2_grpc
+from opentelemetry.trace import SpanKind
 
+from kit import tracing
 from kit.context import REQUEST_ID_HEADER, request_id_var
 from support_svc.application.ports import ShopOrder, ShopPort
 from support_svc.domain.errors import DependencyUnavailableError
@@ -37,11 +39,12 @@ class GrpcShopGateway(ShopPort):
         if self._stub is None:
             raise RuntimeError("the shop gateway is not started")
         try:
-            reply = await self._stub.GetOrder(
-                order_service_pb2.GetOrderRequest(name=f"orders/{order_id}"),
-                timeout=self._timeout_s,
-                metadata=((REQUEST_ID_HEADER, request_id_var.get()),),
-            )
+            with tracing.span("acme.shop.v1.GetOrder", kind=SpanKind.CLIENT, **{"rpc.system": "grpc"}):
+                reply = await self._stub.GetOrder(
+                    order_service_pb2.GetOrderRequest(name=f"orders/{order_id}"),
+                    timeout=self._timeout_s,
+                    metadata=((REQUEST_ID_HEADER, request_id_var.get()), *tracing.inject_metadata()),
+                )
         except grpc.aio.AioRpcError as err:
             if err.code() in _NO_SUCH_ORDER:
                 return None

@@ -1,5 +1,6 @@
 """The shared server plumbing against a real grpc.aio server on loopback."""
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import grpc
@@ -97,7 +98,7 @@ async def test_rich_error_details_survive_the_wire(server: GrpcServer) -> None:
     assert error.precondition_violations == (PreconditionViolation("STATUS", "cases/1", "closed"),)
 
 
-async def test_health_is_open_and_serving_after_start_then_not_serving_on_shutdown(
+async def test_health_is_serving_after_start_and_watchers_hear_not_serving_when_it_stops(
     server: GrpcServer,
 ) -> None:
     async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
@@ -105,9 +106,94 @@ async def test_health_is_open_and_serving_after_start_then_not_serving_on_shutdo
         for name in ("", "acme.support.v1.CaseService"):
             reply = await health.Check(health_pb2.HealthCheckRequest(service=name))
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
-        await server.health.enter_graceful_shutdown()
-        reply = await health.Check(health_pb2.HealthCheckRequest(service=""))
-        assert reply.status == health_pb2.HealthCheckResponse.NOT_SERVING
+        watch = health.Watch(health_pb2.HealthCheckRequest(service=""))
+        first = await asyncio.wait_for(watch.read(), 5)
+        assert first.status == health_pb2.HealthCheckResponse.SERVING
+
+        stopping = asyncio.create_task(server.stop())
+        heard = await asyncio.wait_for(watch.read(), 5)
+        watch.cancel()  # or the stop waits out its grace for this stream
+        await asyncio.wait_for(stopping, 5)
+    assert heard.status == health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+async def test_business_calls_are_unavailable_until_start_up_is_done() -> None:
+    srv = GrpcServer(
+        port=0,
+        service_names=["acme.support.v1.CaseService"],
+        interceptors=[RequestContextInterceptor(), AuthInterceptor(SECRET, "test.acme")],
+        grace_s=1,
+    )
+    case_service_pb2_grpc.add_CaseServiceServicer_to_server(EchoCases(), srv.server)  # type: ignore[abstract]
+    migrating, migrated = asyncio.Event(), asyncio.Event()
+
+    async def startup() -> None:  # stands for the migrations
+        migrating.set()
+        await migrated.wait()
+
+    starting = asyncio.create_task(srv.start(startup))
+    try:
+        await asyncio.wait_for(migrating.wait(), 5)
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{srv.port}") as channel:
+            health = health_pb2_grpc.HealthStub(channel)
+            stub = case_service_pb2_grpc.CaseServiceStub(channel)
+            metadata = bearer_metadata(SECRET, Identity("cus_1", Role.CUSTOMER))
+            reply = await health.Check(health_pb2.HealthCheckRequest(service=""))
+            assert reply.status == health_pb2.HealthCheckResponse.NOT_SERVING
+            with pytest.raises(grpc.aio.AioRpcError) as err:
+                await stub.GetCase(case_service_pb2.GetCaseRequest(name="cases/1"), metadata=metadata)
+            error = RichError.from_rpc_error(err.value)
+            assert (error.code, error.reason) == (grpc.StatusCode.UNAVAILABLE, "STARTING_UP")
+            assert "starting up" in error.message
+
+            migrated.set()
+            await asyncio.wait_for(starting, 5)
+            reply = await health.Check(health_pb2.HealthCheckRequest(service=""))
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+            answer = await stub.GetCase(case_service_pb2.GetCaseRequest(name="cases/1"), metadata=metadata)
+            assert answer.case.name == "cases/1"
+    finally:
+        migrated.set()
+        await starting
+        await srv.stop()
+
+
+async def test_pollers_see_not_serving_while_calls_are_still_accepted_during_the_drain() -> None:
+    srv = GrpcServer(
+        port=0,
+        service_names=["acme.support.v1.CaseService"],
+        interceptors=[RequestContextInterceptor(), AuthInterceptor(SECRET, "test.acme")],
+        grace_s=5,
+        drain_s=1,
+    )
+    case_service_pb2_grpc.add_CaseServiceServicer_to_server(EchoCases(), srv.server)  # type: ignore[abstract]
+    await srv.start()
+    stopping: asyncio.Task[None] | None = None
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{srv.port}") as channel:
+            health = health_pb2_grpc.HealthStub(channel)
+            watch = health.Watch(health_pb2.HealthCheckRequest())
+            assert (await asyncio.wait_for(watch.read(), 5)).status == health_pb2.HealthCheckResponse.SERVING
+            stopping = asyncio.create_task(srv.stop())
+            heard = await asyncio.wait_for(watch.read(), 5)
+            watch.cancel()
+            assert heard.status == health_pb2.HealthCheckResponse.NOT_SERVING
+            polled = await health.Check(health_pb2.HealthCheckRequest(), timeout=1)
+            stub = case_service_pb2_grpc.CaseServiceStub(channel)
+            metadata = bearer_metadata(SECRET, Identity("cus_1", Role.CUSTOMER))
+            answer = await stub.GetCase(
+                case_service_pb2.GetCaseRequest(name="cases/1"), metadata=metadata, timeout=1
+            )
+        assert polled.status == health_pb2.HealthCheckResponse.NOT_SERVING
+        assert answer.case.name == "cases/1"
+        assert not stopping.done()
+    finally:
+        await asyncio.wait_for(stopping or srv.stop(), 10)
+
+
+def test_a_negative_drain_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="drain_s"):
+        GrpcServer(port=0, service_names=[], drain_s=-1)
 
 
 async def test_metrics_count_calls_by_method_and_status(server: GrpcServer) -> None:
@@ -121,7 +207,12 @@ async def test_metrics_count_calls_by_method_and_status(server: GrpcServer) -> N
             or 0.0
         )
 
+    def latency_count(status: str) -> float:
+        labels = {"method": method, "status": status}
+        return REGISTRY.get_sample_value("grpc_server_request_duration_seconds_count", labels) or 0.0
+
     ok_before, refused_before = count("OK"), count("UNAUTHENTICATED")
+    ok_latency_before, refused_latency_before = latency_count("OK"), latency_count("UNAUTHENTICATED")
     async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         stub = case_service_pb2_grpc.CaseServiceStub(channel)
         metadata = bearer_metadata(SECRET, Identity("cus_1", Role.CUSTOMER))
@@ -131,6 +222,8 @@ async def test_metrics_count_calls_by_method_and_status(server: GrpcServer) -> N
             await stub.GetCase(case_service_pb2.GetCaseRequest(name="cases/3"))
     assert count("OK") == ok_before + 2
     assert count("UNAUTHENTICATED") == refused_before + 1
+    assert latency_count("OK") == ok_latency_before + 2
+    assert latency_count("UNAUTHENTICATED") == refused_latency_before + 1
 
 
 async def test_streaming_methods_are_refused_without_a_token_too() -> None:

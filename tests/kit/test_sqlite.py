@@ -144,3 +144,47 @@ async def test_an_inline_reader_sees_each_commit_and_cannot_write(tmp_path: Path
     finally:
         await reader.close()
         await writer.close()
+
+
+async def test_reads_transactions_and_migrations_are_spans_without_values(tmp_path: Path) -> None:
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import SpanKind
+
+    from kit import tracing
+
+    spans = InMemorySpanExporter()
+    assert tracing.configure("test", exporter=spans)
+    conn = await connect(tmp_path / "t.db")
+    reader = None
+    try:
+        await migrate(conn, MIGRATIONS)
+        reader = InlineReader(tmp_path / "t.db")
+        lock = asyncio.Lock()
+        with tracing.span("handler"):
+            await begin_immediate(conn, lock)
+            await conn.execute("INSERT INTO thing (name) VALUES (?)", ("secret-name-1",))
+            await commit(conn)
+            await end_transaction(conn, lock)
+            await begin_immediate(conn, lock)
+            await end_transaction(conn, lock)  # not committed: rolled back
+            await reader.execute_fetchall("  select * FROM thing WHERE name = ?", ("secret-name-1",))
+    finally:
+        if reader is not None:
+            await reader.close()
+        await conn.close()
+        tracing.shutdown()
+
+    finished = spans.get_finished_spans()
+    handler = next(s for s in finished if s.name == "handler")
+    db = [s for s in finished if s.name != "handler"]
+    assert [s.name for s in db] == [
+        "sqlite migrate",
+        "sqlite transaction",
+        "sqlite transaction",
+        "sqlite SELECT",
+    ]
+    assert all(s.kind == SpanKind.CLIENT and (s.attributes or {})["db.system"] == "sqlite" for s in db)
+    assert db[0].parent is None  # start-up work, outside any call
+    assert all(s.parent is not None and s.parent.span_id == handler.context.span_id for s in db[1:])
+    assert [(s.attributes or {})["db.transaction.outcome"] for s in db[1:3]] == ["committed", "rolled back"]
+    assert "secret-name-1" not in repr([dict(s.attributes or {}) for s in finished])

@@ -5,6 +5,7 @@ the HTTP request through the BFF's and the service's JSON log lines to the respo
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 import orjson
@@ -15,8 +16,9 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
+from bff.sessions import COOKIE_NAME as SESSION_COOKIE
 from kit import logs, tracing
-from tests.bff.helpers import CSRF, open_case
+from tests.bff.helpers import CSRF, PASSWORD, open_case
 from tests.bff.integration.conftest import People
 
 BROWSER_TRACE = 0x0AF7651916CD43DD8448EB211C80319C
@@ -72,6 +74,13 @@ async def test_one_trace_spans_the_browser_the_bff_and_the_services(
     assert redis
     assert all(s.parent is not None and s.context.trace_id == BROWSER_TRACE for s in redis)
     assert all(case["id"] not in str(s.attributes) for s in redis)
+    # support_svc's reads of SQLite inside its server span, named by statement kind, without values.
+    sqlite = [s for s in finished if s.parent is not None and s.parent.span_id == support.context.span_id]
+    assert sqlite, [(s.name, s.parent) for s in finished]
+    assert {s.name for s in sqlite} == {"sqlite SELECT"}
+    assert all((s.attributes or {}).get("db.system") == "sqlite" for s in sqlite)
+    assert all(s.kind == SpanKind.CLIENT and s.context.trace_id == BROWSER_TRACE for s in sqlite)
+    assert all(case["id"] not in str(s.attributes) for s in sqlite)
 
 
 async def test_without_a_traceparent_each_request_starts_its_own_trace(
@@ -95,14 +104,17 @@ async def test_without_a_traceparent_each_request_starts_its_own_trace(
 def json_logs() -> Iterator[None]:
     """kit.logs' JSON lines on stdout (where capsys reads them), as every process configures them;
     loggers are not cached, so that nothing keeps writing into this test's captured stdout later."""
-    handlers = list(logging.getLogger().handlers)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     before = structlog.get_config()
     logs.configure("acme", "INFO")
     structlog.configure(cache_logger_on_first_use=False)
     yield
     structlog.configure(**before)
     structlog.contextvars.clear_contextvars()
-    logging.getLogger().handlers[:] = handlers
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    logging.captureWarnings(False)
 
 
 async def test_one_request_id_from_the_browser_through_both_log_lines_to_the_response(
@@ -119,7 +131,7 @@ async def test_one_request_id_from_the_browser_through_both_log_lines_to_the_res
     )
     other = await ana.get("/api/cases")
 
-    lines = [orjson.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    lines = [orjson.loads(line) for line in capsys.readouterr().out.splitlines()]
     bff = [e for e in lines if e.get("event") == "request" and e.get("path") == "/api/cases"]
     service = [e for e in lines if e.get("event") == "rpc" and e.get("method", "").endswith("/CreateCase")]
     assert created.status_code == 201
@@ -130,3 +142,41 @@ async def test_one_request_id_from_the_browser_through_both_log_lines_to_the_res
     ]
     assert [e["request_id"] for e in service] == [request_id]
     assert other.headers["x-request-id"] != request_id  # a request without one gets a new one
+
+
+async def test_logs_of_the_bff_and_the_services_are_json_with_request_ids_and_no_secrets(
+    app: FastAPI, people: People, json_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subject = "Zebra-subject-7431 lost parcel"
+    description = "Quokka-description-9182 never arrived"
+    message = "Narwhal-message-5527 any news?"
+    ana = await people("ana")  # signs in: the password goes by too
+    case = await open_case(ana, subject=subject, description=description)
+    posted = await ana.post(
+        f"/api/cases/{case['id']}/messages",
+        json={"body": message},
+        headers={**CSRF, "X-Request-Id": "req-secret-0001"},
+    )
+    page = await ana.get(f"/api/cases/{case['id']}")
+    await ana.get("/api/cases", headers={"Authorization": "Bearer not-for-the-logs"})
+
+    assert posted.status_code == 201, posted.text
+    assert page.status_code == 200
+    cookie = ana.cookies.get(SESSION_COOKIE)
+    assert cookie
+    out = capsys.readouterr().out
+    entries = [orjson.loads(line) for line in out.splitlines()]  # every line is one JSON object
+    assert all({"level", "timestamp", "event", "request_id"} <= e.keys() for e in entries), entries
+    assert any(e.get("logger") == "httpx" for e in entries)  # the standard library's lines: JSON too
+    requests = [e for e in entries if e["event"] == "request"]
+    calls = [e for e in entries if e["event"] == "rpc"]
+    assert requests
+    assert calls
+    # Each request's and each call's line carries a request id, the one the browser sent if it did.
+    assert all(e["request_id"] not in ("", "-") for e in requests + calls)
+    assert [e["request_id"] for e in calls if e["method"].endswith("/AddCaseMessage")] == ["req-secret-0001"]
+    # Nothing secret or personal in any line of any process: not the case's text, not the message,
+    # not the password, the session cookie, a bearer header or an identity token (a JWT).
+    for secret in (subject, description, message, PASSWORD, cookie, "Bearer", "not-for-the-logs"):
+        assert secret not in out, secret
+    assert not re.search(r"eyJ[\w-]+\.[\w-]+\.[\w-]+", out), "an identity token was logged"

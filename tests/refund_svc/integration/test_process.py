@@ -1,13 +1,14 @@
-"""`python -m refund_svc` as a process: it serves, and SIGTERM stops it (and its loops) cleanly."""
+"""`python -m refund_svc` as a process: it serves, and SIGTERM stops it (and its loops) cleanly; every
+line it prints on stdout, to the last one, is a JSON log event."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -18,6 +19,7 @@ from refund_svc.domain.policy import RefundRules
 from refund_svc.domain.refund import Refund, RefundMethod, RefundReason, RequestedLine
 from refund_svc.infrastructure.database import RefundDatabase
 from refund_svc.infrastructure.unit_of_work import SqliteUnitOfWork
+from tests.kit.test_process_logs import parse_log_line
 from tests.refund_svc.fakes import NOW, make_order
 from tests.refund_svc.integration.servers import NOBODY_LISTENS, SECRET, outbox_rows
 
@@ -66,12 +68,14 @@ async def test_sigterm_stops_the_server_and_its_background_loops(tmp_path: Path)
         sys.executable, "-m", "refund_svc", cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE
     )
     assert process.stdout is not None
+    entries: list[dict[str, Any]] = []
     try:
         port = None
         while port is None:
             line = await asyncio.wait_for(process.stdout.readline(), 30)
             assert line, "refund_svc exited before serving"
-            entry = json.loads(line)
+            entry = parse_log_line(line)
+            entries.append(entry)
             if entry.get("event") == "serving":
                 port = entry["port"]
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
@@ -87,7 +91,9 @@ async def test_sigterm_stops_the_server_and_its_background_loops(tmp_path: Path)
             await process.wait()
 
     assert code == 0
-    assert '"stopped"' in rest
+    after_sigterm = [parse_log_line(line) for line in rest.splitlines(keepends=True)]
+    assert after_sigterm[-1]["event"] == "stopped"
+    assert all(e["service"] == "refund_svc" for e in entries + after_sigterm)
     # The event could not be delivered: it is still there, for the next start.
     assert [(r.kind, r.delivered) for r in await outbox_rows(tmp_path / "refund.db")] == [
         ("REQUESTED", False)

@@ -17,7 +17,9 @@ import pytest
 from acme.refund.v1 import refund_service_pb2_grpc
 from acme.refund.v1.refund_service_pb2 import RejectRefundRequest
 from acme.support.v1 import case_pb2, refund_event_service_pb2
+from opentelemetry.trace import SpanKind
 
+from kit import tracing
 from kit.identity import Identity, Role
 from refund_svc.application.ports import (
     CaseRef,
@@ -30,6 +32,7 @@ from refund_svc.domain.errors import CasesUnavailableError
 from refund_svc.domain.events import RefundEvent, RefundEventKind
 from refund_svc.domain.money import Money
 from refund_svc.infrastructure.support_gateway import GrpcSupportGateway
+from tests.kit.spans import assert_child_of, one_span, recorded_spans
 from tests.refund_svc.integration.servers import (
     ANA,
     SAM,
@@ -375,3 +378,25 @@ async def test_refunds_are_created_only_on_their_orders_customers_case(
 async def test_an_unopened_adapter_says_so() -> None:
     with pytest.raises(RuntimeError, match="not open"):
         await GrpcSupportGateway("127.0.0.1:1", identity_secret=SECRET).record_refund_event(event())
+
+
+async def test_the_adapter_carries_the_trace_into_support(support: SupportStandIn) -> None:
+    gateway = GrpcSupportGateway(support.address, identity_secret=SECRET)
+    await gateway.open()
+    try:
+        with recorded_spans() as spans:
+            with tracing.span("use case"):
+                await gateway.find_case("cases/C-1")
+                await gateway.record_refund_event(event())
+            finished = spans.get_finished_spans()
+    finally:
+        await gateway.close()
+
+    use_case = one_span(finished, "use case", SpanKind.INTERNAL)
+    for client_name, server_name in [
+        ("acme.support.v1.GetCase", "/acme.support.v1.CaseService/GetCase"),
+        ("acme.support.v1.RecordRefundEvent", "/acme.support.v1.RefundEventService/RecordRefundEvent"),
+    ]:
+        client = one_span(finished, client_name, SpanKind.CLIENT)
+        assert_child_of(client, use_case)
+        assert_child_of(one_span(finished, server_name, SpanKind.SERVER), client)

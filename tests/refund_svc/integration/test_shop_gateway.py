@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from opentelemetry.trace import SpanKind
 
+from kit import tracing
 from refund_svc.domain.errors import ShopUnavailableError
 from refund_svc.domain.money import Money
 from refund_svc.infrastructure.shop_gateway import GrpcShopGateway
+from tests.kit.spans import assert_child_of, one_span, recorded_spans
 
 pytestmark = pytest.mark.integration
 
@@ -52,3 +55,19 @@ async def test_an_unreachable_shop_is_unavailable() -> None:
 async def test_an_unopened_gateway_says_so() -> None:
     with pytest.raises(RuntimeError, match="not open"):
         await GrpcShopGateway("127.0.0.1:1").get_order("ord_1001")
+
+
+async def test_the_call_carries_the_trace_into_the_shop(shop_address: str) -> None:
+    gateway = GrpcShopGateway(shop_address)
+    await gateway.open()
+    try:
+        with recorded_spans() as spans:
+            with tracing.span("use case"):
+                await gateway.get_order("ord_1001")
+            finished = spans.get_finished_spans()
+    finally:
+        await gateway.close()
+
+    client = one_span(finished, "acme.shop.v1.GetOrder", SpanKind.CLIENT)
+    assert_child_of(client, one_span(finished, "use case", SpanKind.INTERNAL))
+    assert_child_of(one_span(finished, "/acme.shop.v1.OrderService/GetOrder", SpanKind.SERVER), client)

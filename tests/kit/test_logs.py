@@ -1,0 +1,76 @@
+"""kit.logs: structlog's events and the standard library's records come out as the same JSON lines."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator
+
+import orjson
+import pytest
+import structlog
+
+from kit import logs
+from kit.context import request_id_var
+
+
+@pytest.fixture
+def configured() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    before = structlog.get_config()
+    logs.configure("svc", "INFO")
+    structlog.configure(cache_logger_on_first_use=False)  # nothing keeps writing to this test's stdout
+    yield
+    structlog.configure(**before)
+    structlog.contextvars.clear_contextvars()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    logging.captureWarnings(False)
+
+
+def test_stdlib_and_structlog_lines_are_json_of_one_shape(
+    configured: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = request_id_var.set("rid-9")
+    try:
+        logs.get_logger("kit.test").info("rpc", method="/x.Y/Z", status="OK", who="Zoë")
+        logging.getLogger("uvicorn.error").info("Started server process [%d]", 42)
+        logging.getLogger("asyncio").debug("below the level: not printed")
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("careful", UserWarning, stacklevel=1)
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logging.getLogger("grpc").exception("handler failed")
+    finally:
+        request_id_var.reset(token)
+
+    lines = capsys.readouterr().out.splitlines()
+    entries = [orjson.loads(line) for line in lines]
+    assert len(entries) == 4, lines
+    assert all(e["service"] == "svc" and e["request_id"] == "rid-9" and e["timestamp"] for e in entries)
+    ours, uvicorn, warning, failure = entries
+    assert (ours["event"], ours["level"], ours["who"]) == ("rpc", "info", "Zoë")
+    assert (uvicorn["event"], uvicorn["level"], uvicorn["logger"]) == (
+        "Started server process [42]",
+        "info",
+        "uvicorn.error",
+    )
+    assert (warning["level"], warning["logger"]) == ("warning", "py.warnings")
+    assert failure["level"] == "error"
+    assert "ValueError: boom" in failure["exception"]
+
+
+def test_configuring_twice_keeps_one_handler_of_ours(
+    configured: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs.configure("svc", "INFO")
+    logging.getLogger("x").warning("once")
+    assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_an_unknown_level_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="'LOUD'"):
+        logs.configure("svc", "LOUD")
