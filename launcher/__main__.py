@@ -4,6 +4,9 @@ run    --data-dir .run   databases, logs and the identity secret live here
        --free-ports      pick free ports instead of the defaults (tests, benchmarks)
        --state-file F    write the chosen URLs and ports to F once everything is ready
        --quiet           keep the processes' logs in the data dir only
+       Exits 0 only when every process stopped cleanly (exit 0 within the grace, not killed).
+       stdout: JSON log lines (the launcher's own events and the processes'); stderr: the banner
+       with the URL and the demo sign-ins, for people.
 token  --subject agt_2001 --role agent [--ttl 3600]
 """
 
@@ -17,8 +20,11 @@ import socket
 import sys
 from pathlib import Path
 
+from kit import logs
 from kit.identity import Identity, Role, mint_token
 from launcher.system import DEFAULT_PORTS, REPO, Layout, Supervisor, free_port, new_secret
+
+log = logs.get_logger("launcher")
 
 DEMO_SIGN_INS = [
     ("customer", "ana@example.com"),
@@ -28,6 +34,10 @@ DEMO_SIGN_INS = [
     ("lead", "lee@example.com"),
 ]
 DEMO_PASSWORD = "demo-password"
+NO_REDIS_WARNING = (
+    "  WARNING: no Redis at REDIS_URL or localhost:6379: sessions and the cache live in the BFF's own\n"
+    "           memory, fine for one process on a laptop, wrong for anything more."
+)
 
 
 def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
@@ -42,13 +52,15 @@ def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
 def choose_redis() -> str:
     """REDIS_URL if set; else the Redis answering on localhost:6379; else none (in-process store)."""
     if os.environ.get("REDIS_URL"):
+        log.info("redis chosen", source="REDIS_URL")  # the URL itself may carry a password
         return os.environ["REDIS_URL"]
     if redis_answers():
+        log.info("redis chosen", source="localhost:6379")
         return "redis://127.0.0.1:6379/0"
-    print(
-        "WARNING: no Redis at REDIS_URL or localhost:6379. The BFF keeps sessions and its cache in its own\n"
-        "         memory: fine for one process on a laptop, wrong for anything more.",
-        file=sys.stderr,
+    log.warning(
+        "no Redis at REDIS_URL or localhost:6379: the BFF keeps sessions and its cache in its own memory,"
+        " fine for one process on a laptop, wrong for anything more",
+        store="in-process",
     )
     return ""
 
@@ -79,10 +91,13 @@ def banner(layout: Layout) -> str:
         f"  Logs and databases: {layout.data_dir}/   Stop with Ctrl-C.",
         "",
     ]
+    if not layout.redis_url:
+        lines += [NO_REDIS_WARNING, ""]
     return "\n".join(lines)
 
 
 async def run(args: argparse.Namespace) -> int:
+    """0 when the system ran and every process stopped cleanly; 1 otherwise."""
     data_dir = Path(args.data_dir).resolve()
     ports = {name: free_port() for name in DEFAULT_PORTS} if args.free_ports else dict(DEFAULT_PORTS)
     layout = Layout(
@@ -97,6 +112,7 @@ async def run(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    started = False
     try:
         await supervisor.start()
         if not args.no_seed:
@@ -105,16 +121,22 @@ async def run(args: argparse.Namespace) -> int:
             await seed_demo(layout)
         if args.state_file:
             Path(args.state_file).write_text(layout.to_json())
-        print(banner(layout), flush=True)
+        log.info("system ready", url=f"{layout.bff_url}/", data_dir=str(data_dir))
+        print(banner(layout), file=sys.stderr, flush=True)
+        started = True
         await supervisor.watch(stop)
-        return 0
     except RuntimeError as exc:
-        print(f"Could not start the system: {exc}", file=sys.stderr)
-        return 1
+        log.error("could not start the system", error=str(exc))
     finally:
-        print("Stopping every process…", flush=True)
-        await supervisor.stop()
-        print("Stopped.", flush=True)
+        log.info("stopping every process")
+        clean = await supervisor.stop()
+        log.info(
+            "stopped",
+            clean=clean,
+            returncodes={name: ended.returncode for name, ended in supervisor.exits.items()},
+            killed=[name for name, ended in supervisor.exits.items() if ended.killed],
+        )
+    return 0 if started and clean and supervisor.gave_up is None else 1
 
 
 def token(args: argparse.Namespace) -> int:
@@ -142,6 +164,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.command == "token":
         return token(args)
+    logs.configure("launcher", os.environ.get("LOG_LEVEL", "INFO"))
     try:
         import uvloop
 

@@ -2,7 +2,11 @@
 
 Each process is `python -m <package>` configured only by environment variables, as in production
 (see the README's production layout). A process that dies unexpectedly is restarted with a
-backoff; Ctrl-C or SIGTERM stops every process with SIGTERM, so each shuts down gracefully.
+backoff, within a restart budget per time window; Ctrl-C or SIGTERM stops every process with
+SIGTERM, so each shuts down gracefully, and `stop` tells whether every one did.
+
+The launcher's own events are JSON lines (kit.logs) on stdout, like the children's, which it
+passes through as they are.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ import signal
 import socket
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from kit.logs import get_logger
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PORTS = {
@@ -35,7 +42,14 @@ DEFAULT_PORTS = {
     "shop_metrics": 9153,
 }
 START_TIMEOUT_S = 60.0
+# A process that exits more often than this is given up on (then the whole system stops); one that
+# crashes now and then over a long `make run` keeps being restarted.
 MAX_RESTARTS = 5
+RESTART_WINDOW_S = 60.0
+MAX_BACKOFF_S = 8.0
+WATCH_POLL_S = 0.5
+
+log = get_logger("launcher")
 
 
 def free_port() -> int:
@@ -156,16 +170,76 @@ async def http_ready(url: str) -> bool:
         writer.close()
 
 
+class RestartBudget:
+    """At most `max_restarts` restarts within any `window_s` seconds."""
+
+    def __init__(self, max_restarts: int = MAX_RESTARTS, window_s: float = RESTART_WINDOW_S) -> None:
+        if max_restarts < 1 or window_s <= 0:
+            raise ValueError(
+                f"a restart budget needs max_restarts >= 1 and window_s > 0, got {max_restarts}, {window_s}"
+            )
+        self.max_restarts = max_restarts
+        self.window_s = window_s
+        self._times: deque[float] = deque()
+
+    def recent(self, now: float) -> int:
+        """How many restarts fall within the window ending at `now`."""
+        while self._times and self._times[0] <= now - self.window_s:
+            self._times.popleft()
+        return len(self._times)
+
+    def take(self, now: float) -> bool:
+        """Spends one restart at `now`; false (nothing spent) when the window's budget is used up."""
+        if self.recent(now) >= self.max_restarts:
+            return False
+        self._times.append(now)
+        return True
+
+
+@dataclass(frozen=True)
+class ProcessExit:
+    """How a process ended when the supervisor stopped it."""
+
+    returncode: int | None
+    killed: bool  # still running after the grace, so SIGKILLed
+
+    @property
+    def clean(self) -> bool:
+        return not self.killed and self.returncode == 0
+
+
+def echo_child_line(name: str, line: str) -> None:
+    """A child's JSON log line as it is (it names its service); anything else (a traceback printed
+    before its logging was set up) wrapped as a launcher event."""
+    if line.startswith("{"):
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    elif line:
+        log.info("output", process=name, line=line)
+
+
 class Supervisor:
     """Starts the processes, restarts one that dies, and stops them all on request."""
 
-    def __init__(self, layout: Layout, echo: Callable[[str, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        echo: Callable[[str, str], None] | None = None,
+        *,
+        max_restarts: int = MAX_RESTARTS,
+        restart_window_s: float = RESTART_WINDOW_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.layout = layout
-        self.echo = echo or (lambda name, line: print(f"[{name:>7}] {line}", flush=True))
+        self.echo = echo or echo_child_line
+        self.clock = clock
         self.procs: dict[str, asyncio.subprocess.Process] = {}
         self._pumps: list[asyncio.Task[None]] = []
         self._stopping = False
         self.restarts: dict[str, int] = dict.fromkeys(PROCESSES, 0)
+        self.budgets = {name: RestartBudget(max_restarts, restart_window_s) for name in PROCESSES}
+        self.gave_up: str | None = None
+        self.exits: dict[str, ProcessExit] = {}
         self.log_dir = layout.data_dir / "logs"
 
     async def _spawn(self, name: str) -> None:
@@ -185,10 +259,10 @@ class Supervisor:
 
     async def _pump(self, name: str, proc: asyncio.subprocess.Process) -> None:
         assert proc.stdout is not None
-        with (self.log_dir / f"{name}.log").open("ab") as log:
+        with (self.log_dir / f"{name}.log").open("ab") as log_file:
             async for raw in proc.stdout:
-                log.write(raw)
-                log.flush()
+                log_file.write(raw)
+                log_file.flush()
                 self.echo(name, raw.decode(errors="replace").rstrip())
 
     async def _wait_ready(self, name: str) -> None:
@@ -212,41 +286,66 @@ class Supervisor:
         for stage in START_STAGES:
             for name in stage:
                 await self._spawn(name)
+                log.info("process started", process=name, pid=self.procs[name].pid)
             await asyncio.gather(*(self._wait_ready(name) for name in stage))
+            log.info("processes ready", processes=list(stage))
 
     async def watch(self, stop: asyncio.Event) -> None:
-        """Restarts a process that exits on its own, with a backoff, until `stop` is set."""
+        """Restarts a process that exits on its own, with a backoff, until `stop` is set; gives up
+        (and sets `stop`) on one that used up its restart budget."""
         while not stop.is_set():
             for name, proc in list(self.procs.items()):
                 if proc.returncode is None or self._stopping:
                     continue
-                if self.restarts[name] >= MAX_RESTARTS:
-                    self.echo("system", f"{name} keeps failing; giving up. Logs: {self.log_dir}/{name}.log")
+                budget = self.budgets[name]
+                if not budget.take(self.clock()):
+                    self.gave_up = name
+                    log.error(
+                        "process keeps failing; giving up",
+                        process=name,
+                        returncode=proc.returncode,
+                        restarts_in_window=budget.max_restarts,
+                        window_s=budget.window_s,
+                        log_file=str(self.log_dir / f"{name}.log"),
+                    )
                     stop.set()
                     break
                 self.restarts[name] += 1
-                delay = min(2 ** self.restarts[name] / 4, 8.0)
-                self.echo("system", f"{name} exited with {proc.returncode}; restarting in {delay:.1f} s")
+                # The backoff grows with the restarts in the window, and shrinks again once it passes.
+                delay = min(2 ** budget.recent(self.clock()) / 4, MAX_BACKOFF_S)
+                log.warning(
+                    "process exited; restarting", process=name, returncode=proc.returncode, delay_s=delay
+                )
                 await asyncio.sleep(delay)
                 await self._spawn(name)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 0.5)
+                await asyncio.wait_for(stop.wait(), WATCH_POLL_S)
 
-    async def stop(self, grace_s: float = 15.0) -> None:
-        """SIGTERM to every process in reverse order, SIGKILL to any still running after the grace."""
+    async def stop(self, grace_s: float = 15.0) -> bool:
+        """SIGTERM to every process in reverse order, SIGKILL to any still running after the grace.
+        Records how each ended in `exits`; true when every one exited 0 within the grace."""
         self._stopping = True
         for name in reversed(list(self.procs)):
             proc = self.procs[name]
+            killed = False
             if proc.returncode is None:
                 proc.send_signal(signal.SIGTERM)
                 try:
                     await asyncio.wait_for(proc.wait(), grace_s)
                 except TimeoutError:
-                    self.echo("system", f"{name} did not stop within {grace_s:.0f} s; killing it")
+                    log.error(
+                        "process did not stop within the grace; killing it", process=name, grace_s=grace_s
+                    )
                     proc.kill()
                     await proc.wait()
+                    killed = True
+            self.exits[name] = ProcessExit(proc.returncode, killed)
         for pump in self._pumps:
             pump.cancel()
+        unclean = {name: ended.returncode for name, ended in self.exits.items() if not ended.clean}
+        if unclean:
+            log.error("processes did not stop cleanly", returncodes=unclean)
+        return not unclean
 
 
 def new_secret() -> str:

@@ -5,7 +5,6 @@ reader connection (never the writer), so that a scrape costs nothing and sees a 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 
 from prometheus_client import Gauge
@@ -25,6 +24,11 @@ REFUND_AMOUNT = Gauge(
 
 log = get_logger("refund_svc.metrics")
 
+# Label sets set on an earlier pass: one missing from a later GROUP BY (its last refund moved on) is
+# set to 0, or the gauge would show its old count and amount for ever.
+_reported_statuses: set[str] = set()
+_reported_amounts: set[tuple[str, str]] = set()
+
 
 async def collect_once(database: RefundDatabase, now_s: float | None = None) -> None:
     conn = database.slow_reader()
@@ -42,15 +46,26 @@ async def collect_once(database: RefundDatabase, now_s: float | None = None) -> 
         "SELECT status, currency_code, COUNT(*), SUM(total_minor) FROM refunds GROUP BY status, currency_code"
     )
     per_status: dict[str, int] = {}
+    amounts: dict[tuple[str, str], int] = {}
     for status, currency, number, amount in rows:
         per_status[status] = per_status.get(status, 0) + number
-        REFUND_AMOUNT.labels(status, currency).set(amount or 0)
+        amounts[(status, currency)] = amount or 0
+    for status in _reported_statuses - per_status.keys():
+        REFUNDS.labels(status).set(0)
     for status, number in per_status.items():
         REFUNDS.labels(status).set(number)
+    for status, currency in _reported_amounts - amounts.keys():
+        REFUND_AMOUNT.labels(status, currency).set(0)
+    for (status, currency), amount in amounts.items():
+        REFUND_AMOUNT.labels(status, currency).set(amount)
+    _reported_statuses.update(per_status)
+    _reported_amounts.update(amounts)
 
 
 async def collect_forever(database: RefundDatabase, every_s: float = 5.0) -> None:
     while True:
-        with contextlib.suppress(Exception):  # metrics must never take the service down
+        try:
             await collect_once(database)
+        except Exception as exc:  # metrics must never take the service down, but say why they stall
+            log.warning("metrics collection failed", error_type=type(exc).__name__, error=str(exc))
         await asyncio.sleep(every_s)

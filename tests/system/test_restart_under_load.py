@@ -3,6 +3,10 @@
 Every request either succeeds and is stored, or fails with a retryable status and succeeds when
 retried with the same request id; nothing is stored twice. The processes are the real ones, run by
 the launcher's supervisor, which restarts a process that exits.
+
+CANCELLED is retryable here: when a grpc.aio server stops, calls that reached it but were not yet
+handed to a handler are cancelled by gRPC core (grpc/grpc#41785), and some whose handler had already
+finished may be reported CANCELLED too; retried with the same request id, each is stored once.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import contextlib
 import signal
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,7 @@ from acme.shop.v1 import order_service_pb2, order_service_pb2_grpc
 from acme.support.v1 import case_pb2, case_service_pb2, case_service_pb2_grpc
 
 from kit.identity import Identity, Role, bearer_metadata
-from launcher.system import DEFAULT_PORTS, Layout, Supervisor, free_port, new_secret
+from launcher.system import DEFAULT_PORTS, Layout, Supervisor, free_port, grpc_serving, new_secret
 
 pytestmark = pytest.mark.integration
 
@@ -48,29 +53,38 @@ async def supervisor(tmp_path: Path) -> AsyncIterator[Supervisor]:
     yield sup
     stop.set()
     await watcher
-    await sup.stop()
+    assert await sup.stop(), f"not every process stopped cleanly: {sup.exits}"
 
 
-async def with_retries(call: Callable[[], Awaitable[Any]], deadline_s: float = 40.0) -> Any:
-    """Retries a call (which reuses its request id) on retryable statuses only."""
+async def with_retries(
+    call: Callable[[], Awaitable[Any]], failures: list[grpc.StatusCode], deadline_s: float = 40.0
+) -> Any:
+    """Retries a call (which reuses its request id) on retryable statuses only; appends each failed
+    attempt's status to `failures`."""
     give_up = time.monotonic() + deadline_s
     while True:
         try:
             return await call()
         except grpc.aio.AioRpcError as err:
+            failures.append(err.code())
             if err.code() not in RETRYABLE or time.monotonic() > give_up:
                 raise
             await asyncio.sleep(0.1)
 
 
-async def restart(sup: Supervisor, name: str) -> None:
-    """SIGTERM, as an operator would; the supervisor starts the process again."""
+async def restart(
+    sup: Supervisor, name: str, load: asyncio.Task[None], failures: list[grpc.StatusCode]
+) -> Counter[str]:
+    """SIGTERM, as an operator would, while `load` runs; the supervisor starts the process again.
+    Returns the statuses of the calls that failed from the SIGTERM until the new process serves."""
+    assert not load.done(), f"the load ended before {name} was restarted: nothing would be tested"
+    before = len(failures)
     proc = sup.procs[name]
     proc.send_signal(signal.SIGTERM)
     assert await asyncio.wait_for(proc.wait(), 30) == 0, f"{name} did not stop cleanly"
     for _ in range(300):
-        if sup.procs[name] is not proc and sup.procs[name].returncode is None:
-            return
+        if sup.procs[name] is not proc and await grpc_serving(sup.layout.addr(name)):
+            return Counter(code.name for code in failures[before:])
         await asyncio.sleep(0.1)
     raise AssertionError(f"{name} was not restarted")
 
@@ -96,6 +110,7 @@ async def test_sigterm_under_load_loses_nothing_and_stores_nothing_twice(supervi
         created: dict[str, str] = {}  # request id -> case name
         messages: dict[str, str] = {}  # request id -> case name
         refunded: dict[str, str] = {}  # request id -> refund name
+        failures: list[grpc.StatusCode] = []  # every failed attempt, retried or not
 
         async def open_case(customer: str, n: int) -> None:
             request_id = f"case-{marker}-{customer}-{n}"
@@ -109,14 +124,17 @@ async def test_sigterm_under_load_loses_nothing_and_stores_nothing_twice(supervi
                 ),
                 request_id=request_id,
             )
-            reply = await with_retries(lambda: cases.CreateCase(request, metadata=md, timeout=5))
+            reply = await with_retries(lambda: cases.CreateCase(request, metadata=md, timeout=5), failures)
             created[request_id] = reply.case.name
             for m in range(2):
                 message_id = f"msg-{marker}-{customer}-{n}-{m}"
                 add = case_service_pb2.AddCaseMessageRequest(
                     parent=reply.case.name, body=f"Update {m}", request_id=message_id
                 )
-                await with_retries(lambda add=add: cases.AddCaseMessage(add, metadata=md, timeout=5))  # type: ignore[misc]
+                await with_retries(
+                    lambda add=add: cases.AddCaseMessage(add, metadata=md, timeout=5),  # type: ignore[misc]
+                    failures,
+                )
                 messages[message_id] = reply.case.name
             line = orders[customer][n].lines[0]
             refund_id = f"refund-{marker}-{customer}-{n}"
@@ -131,7 +149,9 @@ async def test_sigterm_under_load_loses_nothing_and_stores_nothing_twice(supervi
                 ),
                 request_id=refund_id,
             )
-            made = await with_retries(lambda: refunds.CreateRefund(create, metadata=agent_md, timeout=5))
+            made = await with_retries(
+                lambda: refunds.CreateRefund(create, metadata=agent_md, timeout=5), failures
+            )
             refunded[refund_id] = made.refund.name
 
         async def load() -> None:
@@ -141,10 +161,17 @@ async def test_sigterm_under_load_loses_nothing_and_stores_nothing_twice(supervi
 
         load_task = asyncio.create_task(load())
         await asyncio.sleep(0.5)
-        await restart(supervisor, "support")
+        around_support = await restart(supervisor, "support", load_task, failures)
         await asyncio.sleep(0.5)
-        await restart(supervisor, "refund")
+        around_refund = await restart(supervisor, "refund", load_task, failures)
         await asyncio.wait_for(load_task, 120)
+
+        # Each restart really happened under load: calls failed with a retryable status around it
+        # (UNAVAILABLE while it was down; CANCELLED, counted apart, for calls cut at its stop).
+        assert set(around_support) | set(around_refund) <= {code.name for code in RETRYABLE}
+        assert around_support.total() > 0, f"no call failed around support's restart: {around_support}"
+        assert around_refund.total() > 0, f"no call failed around refund's restart: {around_refund}"
+        print(f"failed around the restarts: support {dict(around_support)}, refund {dict(around_refund)}")
 
         expected_cases = CUSTOMERS * len(orders[customers[0]])
         assert len(created) == expected_cases
@@ -194,3 +221,9 @@ async def test_a_process_that_dies_is_restarted(supervisor: Supervisor) -> None:
         await asyncio.sleep(0.1)
     assert supervisor.procs["shop"] is not old
     assert supervisor.restarts["shop"] == 1
+    # Serving again (and so, like every process, it stops cleanly at the end).
+    for _ in range(300):
+        if await grpc_serving(supervisor.layout.addr("shop")):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("shop did not serve again after its restart")
