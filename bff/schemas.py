@@ -180,6 +180,10 @@ class TimelineEntry(ApiModel):
     summary: str
     created_at: datetime
     internal: bool
+    assignee: Person | None = Field(
+        default=None,
+        description="On an assignment entry: who the case was assigned to (null: unassigned, other kinds).",
+    )
 
 
 # --- refunds -----------------------------------------------------------------------------------

@@ -341,6 +341,9 @@ class CaseMapper:
         )
 
     def timeline_entry(self, event: case_pb2.CaseEvent) -> schemas.TimelineEntry:
+        # The service's sentence names nobody (it knows people only by id); who a case was assigned
+        # to is in the entry's details, and named here.
+        assigned = event.kind == case_pb2.CASE_EVENT_KIND_ASSIGNED
         return schemas.TimelineEntry(
             id=_id(event.name),
             kind=_EVENT_KINDS.get(event.kind, "status_changed"),
@@ -348,6 +351,7 @@ class CaseMapper:
             summary=event.summary,
             created_at=_time(event.create_time),
             internal=event.internal,
+            assignee=self.person(event.details.get("to", "")) if assigned else None,
         )
 
 

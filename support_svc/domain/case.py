@@ -309,9 +309,12 @@ class SupportCase:
         if assignee_id == self.assignee_id:
             return False
         previous, self.assignee_id = self.assignee_id, assignee_id
-        summary = f"Assigned to {assignee_id}" if assignee_id else "Unassigned"
         self._record(
-            EventKind.ASSIGNED, actor, now, summary, {"from": previous or "", "to": assignee_id or ""}
+            EventKind.ASSIGNED,
+            actor,
+            now,
+            _assignment_summary(actor, previous, assignee_id),
+            {"from": previous or "", "to": assignee_id or ""},
         )
         return True
 
@@ -510,3 +513,13 @@ class SupportCase:
             CaseEvent(self.id, kind, actor, summary, details, now, internal=kind in INTERNAL_EVENT_KINDS)
         )
         self.updated_at = now
+
+
+def _assignment_summary(actor: Actor, previous: str | None, assignee_id: str | None) -> str:
+    """A sentence without ids (the service knows people only by id, and ids are not for people to
+    read); who it was stays in the entry's details ("from", "to"), for whoever can name them."""
+    if assignee_id is None:
+        return "Unassigned"
+    if assignee_id == actor.id:
+        return "Self-assigned"
+    return "Assigned to an agent" if previous is None else "Reassigned to another agent"

@@ -988,6 +988,8 @@ export interface components {
         /** TimelineEntry */
         TimelineEntry: {
             actor: components["schemas"]["Actor"];
+            /** @description On an assignment entry: who the case was assigned to (null: unassigned, other kinds). */
+            assignee: components["schemas"]["Person"] | null;
             /**
              * Createdat
              * Format: date-time

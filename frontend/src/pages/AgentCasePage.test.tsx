@@ -5,6 +5,7 @@ import type { CasePage } from '../api/types';
 import { server } from '../test/server';
 import { ana, makeCase, makeCasePage, problem, sam } from '../test/fixtures';
 import { renderApp } from '../test/render';
+import { chooseOption } from '../test/select';
 
 const pageWithMessages = (): CasePage => ({
   ...makeCasePage({ status: 'in_progress' }),
@@ -173,6 +174,68 @@ describe('Agent case page: confirmations, shortcuts and states', () => {
     expect(sent).toEqual({ assigneeId: sam.id, etag: 'v1' });
     await user.keyboard('r');
     expect(screen.getByLabelText('Message')).toHaveFocus();
+  });
+
+  it('assigns the case to someone picked by name, sending their id and the etag', async () => {
+    let sent: unknown;
+    server.use(
+      http.get('/api/cases/case-1', () => HttpResponse.json(makeCasePage())),
+      http.get('/api/agents', () =>
+        HttpResponse.json({
+          agents: [
+            { id: 'a1', name: 'Sam Agent' },
+            { id: 'a3', name: 'Kim Park' },
+          ],
+        }),
+      ),
+      http.post('/api/cases/case-1/assign', async ({ request }) => {
+        sent = await request.json();
+        return HttpResponse.json({ case: makeCase({ assignee: { id: 'a3', name: 'Kim Park' }, etag: 'v2' }) });
+      }),
+    );
+    const { user } = renderApp('/cases/case-1', sam);
+    await screen.findByRole('button', { name: 'Assign to me' });
+    const assign = screen.getByRole('button', { name: 'Assign' });
+    expect(assign).toBeDisabled(); // nobody chosen yet
+    await chooseOption(user, 'Assign to someone', 'Kim Park');
+    await user.click(assign);
+    expect(await screen.findByText('Assigned to Kim Park.')).toBeInTheDocument();
+    expect(sent).toEqual({ assigneeId: 'a3', etag: 'v1' });
+  });
+
+  it('unassigns with assigneeId null', async () => {
+    withCase({ assignee: { id: 'a3', name: 'Kim Park' } });
+    let sent: unknown;
+    server.use(
+      http.post('/api/cases/case-1/assign', async ({ request }) => {
+        sent = await request.json();
+        return HttpResponse.json({ case: makeCase({ assignee: null, etag: 'v2' }) });
+      }),
+    );
+    const { user } = renderApp('/cases/case-1', sam);
+    await screen.findByRole('button', { name: 'Assign to me' });
+    await chooseOption(user, 'Assign to someone', 'Nobody (unassign)');
+    await user.click(screen.getByRole('button', { name: 'Assign' }));
+    expect(await screen.findByText('Nobody is assigned now.')).toBeInTheDocument();
+    expect(sent).toEqual({ assigneeId: null, etag: 'v1' });
+  });
+
+  it('changes the priority with a PATCH of the etag and the new priority', async () => {
+    withCase();
+    let sent: unknown;
+    server.use(
+      http.patch('/api/cases/case-1', async ({ request }) => {
+        sent = await request.json();
+        return HttpResponse.json({ case: makeCase({ priority: 'urgent', etag: 'v2' }) });
+      }),
+    );
+    const { user } = renderApp('/cases/case-1', sam);
+    const change = await screen.findByRole('button', { name: 'Change priority' });
+    expect(change).toBeDisabled(); // the priority it already has
+    await chooseOption(user, 'Set priority', 'Urgent');
+    await user.click(change);
+    expect(await screen.findByText('Priority is now urgent.')).toBeInTheDocument();
+    expect(sent).toEqual({ etag: 'v1', priority: 'urgent' });
   });
 
   it('says what is loading, and says plainly when the case cannot be loaded', async () => {

@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, humanMessage, isApiError, queryKeys, useSession } from '../api';
-import type { AgentsResponse, Case, CasePage, CasePriority, CaseStatus, StatusAction, User } from '../api/types';
+import type { Case, CasePage, CasePriority, CaseStatus, StatusAction, User } from '../api/types';
 import {
   Alert,
   Badge,
@@ -380,13 +380,6 @@ export function AgentCasePage() {
   const flash = (location.state as { flash?: string } | null)?.flash;
   const page = query.data;
   const kase = page?.case;
-  // The support team as "Manage case" loaded it (read from the cache only): names the people in
-  // the history's assignments.
-  const agents = useQuery<AgentsResponse>({
-    queryKey: queryKeys.agents,
-    queryFn: ({ signal }) => api.listAgents(signal), // never run from here (enabled: false)
-    enabled: false,
-  });
 
   useShortcuts({ r: () => composer.current?.focus() }, Boolean(kase && kase.status !== 'closed'));
 
@@ -432,11 +425,7 @@ export function AgentCasePage() {
               {kase.status !== 'closed' ? <Composer kase={kase} inputRef={composer} /> : null}
             </Section>
             <Section title="History" id="timeline-heading">
-              <Timeline
-                entries={page.timeline}
-                viewer={user}
-                people={[kase.assignee, ...(agents.data?.agents ?? []), ...page.messages.map((m) => m.author)]}
-              />
+              <Timeline entries={page.timeline} viewer={user} />
             </Section>
           </div>
           <aside className="case-layout__side" aria-label="Manage case, details and order">

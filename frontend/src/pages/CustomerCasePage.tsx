@@ -208,11 +208,7 @@ export function CustomerCasePage() {
               <ReplyForm page={page} />
             </Section>
             <Section title="History" id="timeline-heading">
-              <Timeline
-                entries={page.timeline}
-                viewer={user}
-                people={[kase.assignee, ...page.messages.map((m) => m.author)]}
-              />
+              <Timeline entries={page.timeline} viewer={user} />
             </Section>
           </div>
           <aside className="case-layout__side" aria-label="Case details and order">

@@ -166,44 +166,23 @@ export function Conversation({ messages, viewer }: { messages: Message[]; viewer
   );
 }
 
-interface Person {
-  id: string;
-  name: string;
-}
-
-// The service records an assignment with the person's id ("Assigned to agt_2001").
-const ASSIGNED_TO_ID = /^Assigned to ([a-z]+_[A-Za-z0-9]+)$/;
-
 /**
- * What a history entry says, in words: an assignment names the person (as far as the page knows
- * them) and never shows their id.
+ * What a history entry says, in words. An assignment names the person the BFF names (the service's
+ * own sentence names nobody); the viewer reads "you" for themselves.
  */
-export function timelineText(entry: TimelineEntry, viewer: User, people: readonly Person[] = []): string {
-  const id = entry.kind === 'assigned' ? ASSIGNED_TO_ID.exec(entry.summary)?.[1] : undefined;
-  if (id === undefined) return entry.summary;
-  if (id === viewer.id) return 'Assigned to you';
-  const name = people.find((p) => p.id === id)?.name;
-  if (name) return `Assigned to ${name}`;
-  return viewer.role === 'customer' ? 'Assigned to a member of our support team' : 'Assigned to a colleague';
+export function timelineText(entry: TimelineEntry, viewer: User): string {
+  if (entry.kind !== 'assigned' || !entry.assignee) return entry.summary;
+  if (entry.assignee.id === viewer.id) return 'Assigned to you';
+  return `Assigned to ${entry.assignee.name}`;
 }
 
-export function Timeline({
-  entries,
-  viewer,
-  people = [],
-}: {
-  entries: TimelineEntry[];
-  viewer: User;
-  /** People the page knows (besides the entries' authors), to name who a case was assigned to. */
-  people?: readonly (Person | null | undefined)[];
-}) {
+export function Timeline({ entries, viewer }: { entries: TimelineEntry[]; viewer: User }) {
   if (entries.length === 0) return <p className="muted">Nothing has happened yet.</p>;
-  const known = [...people, ...entries.map((e) => e.actor)].filter((p): p is Person => Boolean(p?.name));
   return (
     <ol className="timeline">
       {entries.map((e) => (
         <li key={e.id} className={e.internal ? 'timeline__item timeline__item--internal' : 'timeline__item'}>
-          <span className="timeline__summary">{timelineText(e, viewer, known)}</span>
+          <span className="timeline__summary">{timelineText(e, viewer)}</span>
           {e.internal ? (
             <>
               {' '}

@@ -67,6 +67,8 @@ async def test_bad_fields_are_named_and_change_nothing(people: People) -> None:
     bens_order = await open_case(ana, orderId="ord_1005")
     bad_category = await open_case(ana, category="broken")
     listed = await ana.get("/api/cases")
+    # the customer's list is scoped to her: the whole queue, as an agent sees it, must be empty too
+    queue = await (await people("sam")).get("/api/cases")
 
     for response, field in [
         (empty_subject, "subject"),
@@ -80,6 +82,8 @@ async def test_bad_fields_are_named_and_change_nothing(people: People) -> None:
         assert field in [e["field"] for e in problem["errors"]]
         assert problem["detail"]
     assert listed.json()["cases"] == []
+    assert queue.status_code == 200, queue.text
+    assert queue.json()["cases"] == []
 
 
 async def test_ben_cannot_see_or_touch_anas_case(people: People) -> None:
@@ -104,7 +108,7 @@ async def test_an_internal_note_never_reaches_the_customer(people: People) -> No
 
     note = await sam.post(
         f"/api/cases/{case['id']}/messages",
-        json={"body": "Customer sounds upset; check courier", "internal": True},
+        json={"body": "Customer sounds upset; check courier Zanzibarco", "internal": True},
         headers=CSRF,
     )
     reply = await sam.post(
@@ -112,6 +116,9 @@ async def test_an_internal_note_never_reaches_the_customer(people: People) -> No
     )
     customers_page = (await ana.get(f"/api/cases/{case['id']}")).json()
     agents_page = (await sam.get(f"/api/cases/{case['id']}")).json()
+    # search over messages must not let a customer find what only a note says (the word is the note's alone)
+    customers_search = await ana.get("/api/cases", params={"q": "Zanzibarco"})
+    agents_search = await sam.get("/api/cases", params={"q": "Zanzibarco"})
 
     assert note.status_code == reply.status_code == 201
     assert note.json()["message"]["internal"] is True
@@ -119,7 +126,10 @@ async def test_an_internal_note_never_reaches_the_customer(people: People) -> No
     assert [m["body"] for m in customers_page["messages"]] == [
         m["body"] for m in agents_page["messages"] if not m["internal"]
     ]
-    assert "Customer sounds upset; check courier" not in str(customers_page)
+    assert "Customer sounds upset" not in str(customers_page)
+    assert customers_search.status_code == 200, customers_search.text
+    assert customers_search.json()["cases"] == []
+    assert [c["id"] for c in agents_search.json()["cases"]] == [case["id"]]  # the word is searchable
     assert all(not entry["internal"] for entry in customers_page["timeline"])
     assert any(m["internal"] for m in agents_page["messages"])
     assert customers_page["case"]["status"] == "in_progress"  # the agent's reply started work
@@ -128,18 +138,32 @@ async def test_an_internal_note_never_reaches_the_customer(people: People) -> No
 async def test_two_agents_changing_the_same_version_one_wins_one_gets_409(people: People) -> None:
     ana, sam, kim = await people("ana"), await people("sam"), await people("kim")
     case = (await open_case(ana)).json()["case"]
+    url = f"/api/cases/{case['id']}"
+    changes = {"priority": "urgent", "category": "wrong_item"}  # one field each, so both can be kept
 
-    first, second = await asyncio.gather(
-        sam.patch(f"/api/cases/{case['id']}", json={"etag": case["etag"], "priority": "high"}, headers=CSRF),
-        kim.patch(
-            f"/api/cases/{case['id']}", json={"etag": case["etag"], "priority": "urgent"}, headers=CSRF
-        ),
+    by_priority, by_category = await asyncio.gather(
+        sam.patch(url, json={"etag": case["etag"], "priority": changes["priority"]}, headers=CSRF),
+        kim.patch(url, json={"etag": case["etag"], "category": changes["category"]}, headers=CSRF),
     )
+    assert sorted([by_priority.status_code, by_category.status_code]) == [200, 409]
+    outcomes = {"priority": (sam, by_priority), "category": (kim, by_category)}
+    (won,) = [field for field, (_, r) in outcomes.items() if r.status_code == 200]
+    (lost,) = [field for field, (_, r) in outcomes.items() if r.status_code == 409]
+    loser, refused = outcomes[lost]
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "Reload" in refused.json()["detail"]
 
-    assert sorted([first.status_code, second.status_code]) == [200, 409]
-    loser = first if first.status_code == 409 else second
-    assert loser.headers["content-type"] == "application/problem+json"
-    assert "Reload" in loser.json()["detail"]
+    # What is stored is the winner's change alone.
+    stored = (await loser.get(url)).json()["case"]
+    assert (stored[won], stored[lost]) == (changes[won], case[lost])
+
+    # The loser reloads, re-applies with the fresh etag, and both changes are there.
+    retried = await loser.patch(url, json={"etag": stored["etag"], lost: changes[lost]}, headers=CSRF)
+    final = (await sam.get(url)).json()["case"]
+    assert retried.status_code == 200, retried.text
+    assert (final["priority"], final["category"]) == (changes["priority"], changes["category"])
+    assert final == retried.json()["case"]
+    assert len({case["etag"], stored["etag"], final["etag"]}) == 3  # two changes, two new versions
 
 
 async def test_the_status_workflow_with_etags_and_refused_transitions(people: People) -> None:

@@ -122,6 +122,30 @@ def test_messages_and_timeline_show_names_and_never_bare_ids() -> None:
     assert system.name == "Acme Support"
 
 
+def test_an_assignment_entry_names_who_the_case_was_assigned_to() -> None:
+    mapper = CaseMapper(DIRECTORY)
+
+    def assignment(to: str, summary: str) -> schemas.TimelineEntry:
+        return mapper.timeline_entry(
+            case_pb2.CaseEvent(
+                name="cases/x/events/e2",
+                kind=case_pb2.CASE_EVENT_KIND_ASSIGNED,
+                actor_id="agt_2001",
+                actor_role=case_pb2.ACTOR_ROLE_AGENT,
+                summary=summary,
+                details={"from": "", "to": to},
+                create_time=_ts(),
+            )
+        )
+
+    sam = schemas.Person(id="agt_2001", name="Sam Rivera")
+    assert assignment("agt_2001", "Self-assigned").assignee == sam
+    assert assignment("agt_9999", "Assigned to an agent").assignee == schemas.Person(
+        id="agt_9999", name="Support team"
+    )
+    assert assignment("", "Unassigned").assignee is None
+
+
 def test_an_order_maps_money_as_integer_minor_units() -> None:
     money = order_pb2.Money(amount_minor=1999, currency_code="EUR")
     proto = order_pb2.Order(

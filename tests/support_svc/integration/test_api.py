@@ -1,7 +1,7 @@
 """CaseService end to end: a real grpc.aio server, a real SQLite file, a real (fake) shop over gRPC."""
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import grpc
@@ -212,10 +212,22 @@ async def test_an_internal_note_never_reaches_the_customer(support: SupportHarne
 
 
 async def test_the_full_view_has_case_conversation_and_timeline_oldest_first(support: SupportHarness) -> None:
+    opened_at = support.clock.now()
     case = await open_case(support)
+    asked_at = support.clock.advance(minutes=7)
     await reply(support, SAM, case, "Could you send a photo?")
+    answered_at = support.clock.advance(hours=2, seconds=3)
     await reply(support, ANA, case, "Here it is")
+    support.clock.advance(days=1)  # reading later must not move what the timeline says
     full = await get_full(support, LEE, case.name)
+    # "when" of the audit trail: each entry carries the time of its own change, from the server's clock
+    assert [e.create_time.ToDatetime(tzinfo=UTC) for e in full.events] == [
+        opened_at,
+        asked_at,
+        asked_at,
+        answered_at,
+    ]
+    assert [m.create_time.ToDatetime(tzinfo=UTC) for m in full.messages] == [asked_at, answered_at]
     assert [(m.author_id, m.author_role, m.body) for m in full.messages] == [
         ("agt_2001", case_pb2.ACTOR_ROLE_AGENT, "Could you send a photo?"),
         ("cus_1001", case_pb2.ACTOR_ROLE_CUSTOMER, "Here it is"),

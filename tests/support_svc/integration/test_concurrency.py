@@ -1,10 +1,12 @@
 """Concurrent writers against one server: exactly one of two same-etag changes wins; nothing is lost."""
 
 import asyncio
+from typing import Any
 
 import grpc
 from acme.support.v1 import case_pb2, case_service_pb2
 
+from kit.identity import Identity
 from tests.support_svc.integration.harness import (
     ANA,
     BEN,
@@ -22,20 +24,41 @@ async def test_two_agents_changing_the_same_version_one_wins_the_other_is_aborte
     support: SupportHarness,
 ) -> None:
     case = await open_case(support)
+    changes: dict[Identity, dict[str, Any]] = {
+        SAM: {"priority": case_pb2.CASE_PRIORITY_URGENT},
+        KIM: {"category": case_pb2.CASE_CATEGORY_WRONG_ITEM},
+    }
     results = await asyncio.gather(
-        support.as_(SAM).UpdateCase(update_request(case, priority=case_pb2.CASE_PRIORITY_URGENT)),
-        support.as_(KIM).UpdateCase(update_request(case, category=case_pb2.CASE_CATEGORY_WRONG_ITEM)),
+        *(support.as_(who).UpdateCase(update_request(case, **change)) for who, change in changes.items()),
         return_exceptions=True,
     )
-    winners = [r for r in results if not isinstance(r, BaseException)]
-    losers = [r for r in results if isinstance(r, grpc.aio.AioRpcError)]
+    outcomes = dict(zip(changes, results, strict=True))
+    winners = [who for who, r in outcomes.items() if not isinstance(r, BaseException)]
+    losers = [who for who, r in outcomes.items() if isinstance(r, grpc.aio.AioRpcError)]
     assert (len(winners), len(losers)) == (1, 1)
-    assert losers[0].code() == grpc.StatusCode.ABORTED
+    (winner,), (loser,) = winners, losers
+    error, won = outcomes[loser], outcomes[winner]
+    assert isinstance(error, grpc.aio.AioRpcError)
+    assert not isinstance(won, BaseException)
+    assert error.code() == grpc.StatusCode.ABORTED
     stored = await get_full(support, SAM, case.name)
     assert stored.case.etag == "2"
-    assert stored.case == winners[0].case
-    changes = [e.kind for e in stored.events if e.kind != case_pb2.CASE_EVENT_KIND_OPENED]
-    assert len(changes) == 1  # the loser left no trace
+    assert stored.case == won.case
+    assert len([e for e in stored.events if e.kind != case_pb2.CASE_EVENT_KIND_OPENED]) == 1  # no trace
+
+    # The loser reads the case again and re-applies its change on the fresh version: both are kept.
+    retried = await support.as_(loser).UpdateCase(update_request(stored.case, **changes[loser]))
+    final = await get_full(support, SAM, case.name)
+    assert final.case == retried.case
+    assert final.case.etag == "3"
+    assert (final.case.priority, final.case.category) == (
+        case_pb2.CASE_PRIORITY_URGENT,
+        case_pb2.CASE_CATEGORY_WRONG_ITEM,
+    )
+    assert sorted(e.kind for e in final.events if e.kind != case_pb2.CASE_EVENT_KIND_OPENED) == [
+        case_pb2.CASE_EVENT_KIND_PRIORITY_CHANGED,
+        case_pb2.CASE_EVENT_KIND_CATEGORY_CHANGED,
+    ]
 
 
 async def test_concurrent_messages_are_all_kept(support: SupportHarness) -> None:

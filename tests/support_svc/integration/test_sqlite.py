@@ -67,11 +67,19 @@ async def test_a_case_reads_back_exactly_as_written(database: Database) -> None:
             SAM, "Sorry!", internal=False, now=START + timedelta(minutes=5), reopen_window=WINDOW
         )
         loaded.wait_on_customer(SAM, START + timedelta(minutes=6))
+        written = list(loaded.new_events)
         await uow.cases.save(loaded)
         await uow.commit()
     async with SqliteUnitOfWork(database) as uow:
         again = await uow.cases.get(case.id)
     assert again is not None
+    details = await SqliteCaseReader(database).get_case_details(case.id, include_internal=True)
+    assert details is not None
+    # the timeline reads back whole: who, what, and when each change happened
+    opened, *changes = details.events
+    assert (opened.kind, opened.actor, opened.created_at) == (EventKind.OPENED, ANA, START)
+    assert changes == written
+    assert [e.created_at for e in changes] == [START + timedelta(minutes=m) for m in (5, 5, 6)]
     assert (again.id, again.version, again.status, again.sla, again.order_line_ids) == (
         loaded.id,
         2,

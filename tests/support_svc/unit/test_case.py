@@ -300,10 +300,24 @@ def test_assignment_records_who_and_changes_nothing_when_repeated() -> None:
     assert case.assign(LEE, None, START + 3 * H)
     events = case.collect_changes()[1]
     assert [(e.summary, e.details, e.actor) for e in events] == [
-        ("Assigned to agt_2001", {"from": "", "to": "agt_2001"}, LEE),
+        ("Assigned to an agent", {"from": "", "to": "agt_2001"}, LEE),
         ("Unassigned", {"from": "agt_2001", "to": ""}, LEE),
     ]
     assert case.updated_at == START + 3 * H
+
+
+def test_assignment_summaries_name_nobody_the_details_say_who() -> None:
+    case = open_case()
+    case.collect_changes()
+    case.assign(SAM, SAM.id, START)
+    case.assign(LEE, "agt_2003", START)
+    case.assign(LEE, None, START)
+    events = case.collect_changes()[1]
+    assert [(e.summary, e.details) for e in events] == [
+        ("Self-assigned", {"from": "", "to": SAM.id}),
+        ("Reassigned to another agent", {"from": SAM.id, "to": "agt_2003"}),
+        ("Unassigned", {"from": "agt_2003", "to": ""}),
+    ]
 
 
 def test_priority_change_retargets_the_sla_and_is_an_internal_entry() -> None:
