@@ -44,6 +44,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("ACME_IDENTITY_SECRET"), min_length=32, repr=False
     )
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "REFUND_LOG_LEVEL"))
+    # Stopping: health says NOT_SERVING for drain_s while calls are still taken (so that pollers such
+    # as a load balancer move away first), then calls in flight get what is left of grace_s.
+    grace_s: float = Field(default=10.0, ge=0)
+    drain_s: float = Field(default=0.0, ge=0)
     # Prometheus metrics on their own loopback port; unset: not served.
     metrics_port: int | None = None
     # OpenTelemetry: traces go to this OTLP/gRPC endpoint; unset: tracing is off.

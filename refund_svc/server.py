@@ -147,6 +147,8 @@ def create_app(
             RequestContextInterceptor(),
             AuthInterceptor(settings.identity_secret.get_secret_value(), ERROR_DOMAIN),
         ],
+        grace_s=settings.grace_s,
+        drain_s=settings.drain_s,
     )
     refund_service_pb2_grpc.add_RefundServiceServicer_to_server(RefundService(use_cases), server.server)
 

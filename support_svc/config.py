@@ -37,7 +37,10 @@ class Settings(BaseSettings):
     sla_first_response_hours: dict[str, float] = Field(default_factory=dict)
     sla_resolution_hours: dict[str, float] = Field(default_factory=dict)
     reopen_window_days: float = Field(14.0, gt=0)
+    # Stopping: health says NOT_SERVING for drain_s while calls are still taken (so that pollers such
+    # as a load balancer move away first), then calls in flight get what is left of grace_s.
     grace_s: float = Field(10.0, ge=0)
+    drain_s: float = Field(0.0, ge=0)
     # When the last open refund of a case is paid back, resolve the case by rule (DESIGN.md §3).
     auto_resolve_on_refund: bool = True
     # WatchCase: changes queued per watcher before it counts as too slow and is dropped, and how

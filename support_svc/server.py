@@ -85,6 +85,7 @@ def create_server(settings: Settings, *, clock: Clock | None = None) -> tuple[Su
             AuthInterceptor(settings.identity_secret.get_secret_value(), ERROR_DOMAIN),
         ],
         grace_s=settings.grace_s,
+        drain_s=settings.drain_s,
         metrics_port=settings.metrics_port,
     )
     case_service_pb2_grpc.add_CaseServiceServicer_to_server(CaseServicer(cases), server.server)

@@ -19,9 +19,10 @@ from refund_svc.domain.policy import RefundRules
 from refund_svc.domain.refund import Refund, RefundMethod, RefundReason, RequestedLine
 from refund_svc.infrastructure.database import RefundDatabase
 from refund_svc.infrastructure.unit_of_work import SqliteUnitOfWork
+from refund_svc.server import create_server
 from tests.kit.test_process_logs import parse_log_line
 from tests.refund_svc.fakes import NOW, make_order
-from tests.refund_svc.integration.servers import NOBODY_LISTENS, SECRET, outbox_rows
+from tests.refund_svc.integration.servers import NOBODY_LISTENS, SECRET, outbox_rows, refund_settings
 
 pytestmark = pytest.mark.integration
 
@@ -99,3 +100,9 @@ async def test_sigterm_stops_the_server_and_its_background_loops(tmp_path: Path)
         ("REQUESTED", False)
     ]
     assert (tmp_path / "refund-gateway.db").exists()  # the simulated gateway's own file
+
+
+def test_the_stop_settings_reach_the_server(tmp_path: Path) -> None:
+    settings = refund_settings(tmp_path / "refund.db", "127.0.0.1:1", grace_s=7.0, drain_s=1.5)
+    server, _, _ = create_server(settings)
+    assert (server.grace_s, server.drain_s) == (7.0, 1.5)
