@@ -33,14 +33,17 @@ from support_svc.domain.values import CaseStatus
 from support_svc.infrastructure.database import Database
 from support_svc.infrastructure.records import (
     AFTER_CASE_COLUMNS,
+    AFTER_SUMMARY_COLUMNS,
     CASE_COLUMNS,
     EVENT_COLUMNS,
+    SUMMARY_COLUMNS,
     case_from_row,
     event_from_row,
     fetch_case,
     fetch_created_case,
     fetch_message_by_request,
     message_from_row,
+    summary_from_row,
     to_ms,
 )
 
@@ -92,7 +95,7 @@ SELECT
 
 _MATCHES_THIS_CASE = "SELECT 1 FROM case_text WHERE case_text MATCH ? AND case_text.rowid = cases.id"
 # Qualified, because a search joins the text index; next_due_ms last, for the DUE keyset.
-_LISTED_COLUMNS = ", ".join(f"cases.{name.strip()}" for name in [*CASE_COLUMNS.split(","), "next_due_ms"])
+_LISTED_COLUMNS = ", ".join(f"cases.{name.strip()}" for name in [*SUMMARY_COLUMNS.split(","), "next_due_ms"])
 
 
 def search_expression(text: str, *, include_internal: bool) -> str | None:
@@ -258,9 +261,11 @@ class SqliteCaseReader(CaseReader):
         next_token = ""
         if len(rows) > search.page_size:
             last = page[-1]
-            position = {"id": last[0], "due": last[AFTER_CASE_COLUMNS]} if "due" in keys else {"id": last[0]}
+            position = (
+                {"id": last[0], "due": last[AFTER_SUMMARY_COLUMNS]} if "due" in keys else {"id": last[0]}
+            )
             next_token = encode_token(position, query)
-        return CasePage([case_from_row(row) for row in page], next_token)
+        return CasePage([summary_from_row(row) for row in page], next_token)
 
     async def list_events(
         self, case_id: int, *, include_internal: bool, page_size: int, page_token: str

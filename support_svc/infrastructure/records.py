@@ -9,6 +9,8 @@ from typing import Any
 import orjson
 
 from kit.sqlite import Reads
+from kit.timestamps import epoch_ms
+from support_svc.application.queries import CaseSummary
 from support_svc.domain.case import CaseEvent, CaseMessage, SupportCase
 from support_svc.domain.refunds import OpenRefund
 from support_svc.domain.sla import SlaClock
@@ -22,6 +24,9 @@ CASE_COLUMNS = (
 )
 # Extra columns selected after CASE_COLUMNS start at this index.
 AFTER_CASE_COLUMNS = len(CASE_COLUMNS.split(","))
+# A list's case (application.queries.CaseSummary), in its field order.
+SUMMARY_COLUMNS = ", ".join(CaseSummary._fields)
+AFTER_SUMMARY_COLUMNS = len(CaseSummary._fields)
 MESSAGE_COLUMNS = "id, case_id, author_id, author_role, body, internal, created_ms, request_id"
 EVENT_COLUMNS = "id, case_id, kind, actor_id, actor_role, summary, details, internal, created_ms"
 
@@ -30,9 +35,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MS = timedelta(milliseconds=1)
 
 
-def to_ms(moment: datetime) -> int:
-    # Integer arithmetic: float timestamps can land a millisecond short.
-    return (moment - EPOCH) // ONE_MS
+to_ms = epoch_ms
 
 
 def optional_ms(moment: datetime | None) -> int | None:
@@ -114,6 +117,21 @@ def case_from_row(row: Sequence[Any]) -> SupportCase:
         ),
         version=version,
     )
+
+
+_LINES, _CATEGORY, _PRIORITY, _STATUS = (
+    CaseSummary._fields.index(name) for name in ("order_line_ids", "category", "priority", "status")
+)
+
+
+def summary_from_row(row: Sequence[Any]) -> CaseSummary:
+    """A list's case from a row selected with SUMMARY_COLUMNS (in that order), values as stored."""
+    values = list(row[:AFTER_SUMMARY_COLUMNS])
+    values[_LINES] = tuple(orjson.loads(values[_LINES]))
+    values[_CATEGORY] = CaseCategory(values[_CATEGORY])
+    values[_PRIORITY] = CasePriority(values[_PRIORITY])
+    values[_STATUS] = CaseStatus(values[_STATUS])
+    return CaseSummary._make(values)
 
 
 def case_state(case: SupportCase) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from kit.identity import Identity
 from kit.pagination import page_size
-from kit.timestamps import to_timestamp
+from kit.timestamps import set_datetime, set_ms, to_timestamp
 from support_svc.application.commands import AddMessage, ChangeCase, OpenCase, UpdateCase
 from support_svc.application.queries import (
     UNRESOLVED_STATUSES,
@@ -21,6 +21,7 @@ from support_svc.application.queries import (
     CaseFilter,
     CaseOrder,
     CaseStatistics,
+    CaseSummary,
     ListCases,
     StatisticsPeriod,
     WatchNotice,
@@ -102,7 +103,8 @@ def _timestamp(moment: datetime | None) -> Timestamp | None:
 
 
 def case_to_proto(case: SupportCase, now: datetime) -> case_pb2.Case:
-    return case_pb2.Case(
+    sla = case.sla
+    proto = case_pb2.Case(
         name=case_name(case.id),
         case_number=case.number,
         customer_id=case.customer_id,
@@ -114,42 +116,80 @@ def case_to_proto(case: SupportCase, now: datetime) -> case_pb2.Case:
         priority=PRIORITY_TO_PROTO[case.priority],
         status=STATUS_TO_PROTO[case.status],
         assignee_id=case.assignee_id or "",
-        create_time=_timestamp(case.created_at),
-        update_time=_timestamp(case.updated_at),
-        first_response_due_time=_timestamp(case.sla.first_response_due),
-        resolution_due_time=_timestamp(case.sla.resolution_due),
-        first_response_time=_timestamp(case.sla.first_response_at),
         sla_breached=case.is_breached(now),
         etag=etag_of(case.version),
         previous_case=case_name(case.previous_case_id) if case.previous_case_id else "",
         previous_case_number=case_number(case.previous_case_id) if case.previous_case_id else "",
-        resolve_time=_timestamp(case.resolved_at),
         open_refund_count=case.open_refund_count,
     )
+    set_datetime(proto.create_time, case.created_at)
+    set_datetime(proto.update_time, case.updated_at)
+    set_datetime(proto.first_response_due_time, sla.first_response_due)
+    set_datetime(proto.resolution_due_time, sla.resolution_due)
+    if sla.first_response_at is not None:
+        set_datetime(proto.first_response_time, sla.first_response_at)
+    if case.resolved_at is not None:
+        set_datetime(proto.resolve_time, case.resolved_at)
+    return proto
+
+
+def summary_to_proto(case: CaseSummary, now_ms: int) -> case_pb2.Case:
+    """The same Case as case_to_proto gives for the aggregate (tests/support_svc hold them equal), from
+    a list's summary: stored milliseconds set straight into the message's Timestamps."""
+    previous = case.previous_case_id
+    proto = case_pb2.Case(
+        name=case_name(case.id),
+        case_number=case_number(case.id),
+        customer_id=case.customer_id,
+        order_id=case.order_id,
+        order_line_ids=case.order_line_ids,
+        category=CATEGORY_TO_PROTO[case.category],
+        subject=case.subject,
+        description=case.description,
+        priority=PRIORITY_TO_PROTO[case.priority],
+        status=STATUS_TO_PROTO[case.status],
+        assignee_id=case.assignee_id or "",
+        sla_breached=case.is_breached(now_ms),
+        etag=etag_of(case.version),
+        previous_case=case_name(previous) if previous else "",
+        previous_case_number=case_number(previous) if previous else "",
+        open_refund_count=case.open_refund_count,
+    )
+    set_ms(proto.create_time, case.created_ms)
+    set_ms(proto.update_time, case.updated_ms)
+    set_ms(proto.first_response_due_time, case.first_response_due_ms)
+    set_ms(proto.resolution_due_time, case.resolution_due_ms)
+    if case.first_response_ms is not None:
+        set_ms(proto.first_response_time, case.first_response_ms)
+    if case.resolved_ms is not None:
+        set_ms(proto.resolve_time, case.resolved_ms)
+    return proto
 
 
 def message_to_proto(message: CaseMessage) -> case_pb2.CaseMessage:
-    return case_pb2.CaseMessage(
+    proto = case_pb2.CaseMessage(
         name=f"{case_name(message.case_id)}/messages/{message.id}",
         author_id=message.author.id,
         author_role=ROLE_TO_PROTO[message.author.role],
         body=message.body,
         internal=message.internal,
-        create_time=_timestamp(message.created_at),
     )
+    set_datetime(proto.create_time, message.created_at)
+    return proto
 
 
 def event_to_proto(event: CaseEvent) -> case_pb2.CaseEvent:
-    return case_pb2.CaseEvent(
+    proto = case_pb2.CaseEvent(
         name=f"{case_name(event.case_id)}/events/{event.id}",
         kind=EVENT_KIND_TO_PROTO[event.kind],
         actor_id=event.actor.id,
         actor_role=ROLE_TO_PROTO[event.actor.role],
         summary=event.summary,
         details=event.details,
-        create_time=_timestamp(event.created_at),
         internal=event.internal,
     )
+    set_datetime(proto.create_time, event.created_at)
+    return proto
 
 
 # --- proto -> application (requests already validated) -----------------------------------------

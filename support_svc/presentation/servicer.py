@@ -13,6 +13,7 @@ from acme.support.v1 import case_pb2, case_service_pb2, case_service_pb2_grpc
 
 from kit.context import current_identity
 from kit.pagination import page_size
+from kit.timestamps import epoch_ms
 from support_svc.application.commands import AssignCase, CloseCase, ReopenCase, ResolveCase, SetWaiting
 from support_svc.application.service import SupportCaseService
 from support_svc.domain.case import SupportCase
@@ -60,9 +61,9 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
     ) -> case_service_pb2.ListCasesResponse:
         validation.validate_list_cases(request)
         page = await self._cases.list_cases(mappers.list_cases_query(request, _caller()))
-        now = self._cases.now()
+        now_ms = epoch_ms(self._cases.now())
         return case_service_pb2.ListCasesResponse(
-            cases=[mappers.case_to_proto(case, now) for case in page.cases],
+            cases=[mappers.summary_to_proto(case, now_ms) for case in page.cases],
             next_page_token=page.next_page_token,
         )
 

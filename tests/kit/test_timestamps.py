@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from kit.timestamps import to_datetime, to_timestamp
+from kit.timestamps import epoch_ms, ms_to_timestamp, to_datetime, to_timestamp
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,17 @@ def test_it_agrees_with_to_datetime(seconds: int, nanos: int) -> None:
     stamp = Timestamp(seconds=seconds, nanos=nanos)
     assert to_datetime(stamp) == stamp.ToDatetime(tzinfo=UTC)
     assert to_datetime(stamp).tzinfo is UTC
+
+
+@pytest.mark.parametrize("ms", [1_764_900_000_123, 0, -1, -1_001, 253_402_300_799_999])
+def test_milliseconds_go_to_the_timestamp_from_datetime_gives(ms: int) -> None:
+    moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+    expected = Timestamp()
+    expected.FromDatetime(moment)
+    assert ms_to_timestamp(ms) == expected
+    assert epoch_ms(moment) == ms
+
+
+def test_epoch_milliseconds_round_down_like_integer_division() -> None:
+    assert epoch_ms(datetime(1970, 1, 1, 0, 0, 0, 999, tzinfo=UTC)) == 0
+    assert epoch_ms(datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)) == -1

@@ -28,6 +28,7 @@ from support_svc.application.queries import (
     CasePage,
     CaseSearch,
     CaseStatistics,
+    CaseSummary,
     EventPage,
     StatisticsPeriod,
 )
@@ -197,7 +198,7 @@ class FakeCaseReader(CaseReader):
             and (not wanted.statuses or c.status in wanted.statuses)
             and (wanted.assignee is not AssigneeScope.SOMEONE or c.assignee_id == wanted.assignee_id)
         ]
-        return CasePage(cases[: search.page_size])
+        return CasePage([CaseSummary.of(c) for c in cases[: search.page_size]])
 
     async def list_events(
         self, case_id: int, *, include_internal: bool, page_size: int, page_token: str

@@ -102,7 +102,7 @@ async def test_sigterm_stops_the_server_and_its_background_loops(tmp_path: Path)
     assert (tmp_path / "refund-gateway.db").exists()  # the simulated gateway's own file
 
 
-def test_the_stop_settings_reach_the_server(tmp_path: Path) -> None:
+async def test_the_stop_settings_reach_the_server(tmp_path: Path) -> None:
     settings = refund_settings(tmp_path / "refund.db", "127.0.0.1:1", grace_s=7.0, drain_s=1.5)
     server, _, _ = create_server(settings)
     assert (server.grace_s, server.drain_s) == (7.0, 1.5)

@@ -494,6 +494,6 @@ async def test_the_timeline_pages_oldest_first(support: SupportHarness) -> None:
     assert events == ["Case opened"] + ["Message from the customer"] * 3
 
 
-def test_the_stop_settings_reach_the_server(tmp_path: Path) -> None:
+async def test_the_stop_settings_reach_the_server(tmp_path: Path) -> None:
     server, _, _ = create_server(support_settings(tmp_path, shop_port=1, grace_s=7.0, drain_s=1.5))
     assert (server.grace_s, server.drain_s) == (7.0, 1.5)

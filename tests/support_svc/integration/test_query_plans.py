@@ -225,7 +225,7 @@ async def test_active_breached_cases_newest_first(reader: SqliteCaseReader, conn
     )
     assert [c.id for c in page.cases] == expected
     assert len(expected) == 50
-    assert all(c.is_breached(START) for c in page.cases)
+    assert all(c.is_breached(NOW_MS) for c in page.cases)
 
 
 async def test_mine_by_due_across_pages(reader: SqliteCaseReader, conn: sqlite3.Connection) -> None:

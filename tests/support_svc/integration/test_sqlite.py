@@ -18,7 +18,9 @@ from support_svc.domain.sla import SlaPolicy
 from support_svc.domain.values import Actor, CaseCategory, CasePriority, EventKind, Role
 from support_svc.infrastructure.case_reader import SqliteCaseReader
 from support_svc.infrastructure.database import MIGRATIONS, Database
+from support_svc.infrastructure.records import to_ms
 from support_svc.infrastructure.unit_of_work import SqliteUnitOfWork
+from support_svc.presentation.mappers import case_to_proto, summary_to_proto
 from tests.support_svc.fakes import START, RecordingFeed
 
 ANA = Actor("cus_1001", Role.CUSTOMER)
@@ -270,3 +272,54 @@ async def test_a_commit_tells_the_feed_what_changed_a_rollback_tells_nothing(dat
             public_kinds=(),
         )
     ]
+
+
+async def test_a_listed_case_is_the_same_case_as_the_aggregate_gives(database: Database) -> None:
+    """ListCases maps stored rows straight to protos (application.queries.CaseSummary); GetCase maps
+    the aggregate. Over cases in every kind of state, before and after their due times, both give
+    the same Case, field for field."""
+    policy = SlaPolicy.default()
+    hour = timedelta(hours=1)
+    waiting, answered, resolved, closed, follow_up, refunded, late = (new_case(n) for n in range(101, 108))
+    answered.assign(SAM, SAM.id, START + hour)
+    answered.add_message(SAM, "On it", internal=False, now=START + 2 * hour, reopen_window=WINDOW)
+    answered.change_priority(SAM, CasePriority.URGENT, START + 2 * hour, policy)
+    waiting.assign(SAM, "agt_2002", START + hour)
+    waiting.add_message(SAM, "Which leg?", internal=False, now=START + 2 * hour, reopen_window=WINDOW)
+    waiting.wait_on_customer(SAM, START + 3 * hour)
+    for done in (resolved, closed):
+        done.add_message(SAM, "Sent a new one", internal=False, now=START + hour, reopen_window=WINDOW)
+    resolved.resolve(SAM, START + 5 * hour)
+    closed.resolve(SAM, START + hour)
+    closed.close(SAM, START + 2 * hour)
+    follow_up = SupportCase.open_follow_up(
+        closed, case_id=108, opened_by=ANA, now=START + 3 * hour, sla_policy=policy
+    )
+    requested = paid_event("ev-9", RefundEventKind.REQUESTED, 1)
+    refunded.record_refund_event(requested, {}, START + hour, auto_resolve=True)
+    late.change_category(SAM, CaseCategory.BILLING, START + 30 * hour)  # updated long after its due times
+    cases = [waiting, answered, resolved, closed, follow_up, refunded, late]
+    async with SqliteUnitOfWork(database) as uow:
+        for case in cases:
+            await uow.cases.add(case)
+        await uow.commit()
+
+    reader = SqliteCaseReader(database)
+    for now in (START, START + 4 * hour, START + 30 * hour, START + 400 * hour):
+        search = CaseSearch(filter=CaseFilter(), include_internal_text=True, now=now, page_size=50)
+        listed = {s.id: summary_to_proto(s, to_ms(now)) for s in (await reader.list_cases(search)).cases}
+        assert sorted(listed) == sorted(c.id for c in cases)
+        for case in cases:
+            stored = await reader.get_case(case.id)
+            assert stored is not None
+            assert listed[case.id] == case_to_proto(stored, now), (case.id, now)
+    # the states above are really different ones (a mapping that drops a field would still agree on
+    # cases where that field is empty)
+    fields = [listed[c.id] for c in cases]
+    assert any(f.sla_breached for f in fields)
+    assert not all(f.sla_breached for f in fields)
+    assert any(f.HasField("first_response_time") for f in fields)
+    assert any(f.HasField("resolve_time") for f in fields)
+    assert any(f.previous_case for f in fields)
+    assert any(f.open_refund_count for f in fields)
+    assert len({f.status for f in fields}) >= 4
