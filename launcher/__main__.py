@@ -106,8 +106,7 @@ async def run(args: argparse.Namespace) -> int:
         redis_url=choose_redis(),
         identity_secret=identity_secret(data_dir),
     )
-    echo = (lambda name, line: None) if args.quiet else None
-    supervisor = Supervisor(layout, echo=echo)
+    supervisor = Supervisor(layout, tee=not args.quiet)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -226,12 +226,16 @@ class Supervisor:
         layout: Layout,
         echo: Callable[[str, str], None] | None = None,
         *,
+        tee: bool = True,
         max_restarts: int = MAX_RESTARTS,
         restart_window_s: float = RESTART_WINDOW_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.layout = layout
         self.echo = echo or echo_child_line
+        # tee: each child's lines pass through this process (to its log file and to `echo`). Without,
+        # a child writes its log file itself: nothing per log line is spent here (--quiet, the bench).
+        self.tee = tee
         self.clock = clock
         self.procs: dict[str, asyncio.subprocess.Process] = {}
         self._pumps: list[asyncio.Task[None]] = []
@@ -244,18 +248,20 @@ class Supervisor:
 
     async def _spawn(self, name: str) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            PROCESSES[name],
-            cwd=REPO,
-            env=self.layout.env_for(name),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C in the terminal reaches us only; we stop children ourselves
-        )
+        with (self.log_dir / f"{name}.log").open("ab") as log_file:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                PROCESSES[name],
+                cwd=REPO,
+                env=self.layout.env_for(name),
+                stdout=asyncio.subprocess.PIPE if self.tee else log_file,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C in the terminal reaches us only; we stop children ourselves
+            )
         self.procs[name] = proc
-        self._pumps.append(asyncio.create_task(self._pump(name, proc)))
+        if self.tee:
+            self._pumps.append(asyncio.create_task(self._pump(name, proc)))
 
     async def _pump(self, name: str, proc: asyncio.subprocess.Process) -> None:
         assert proc.stdout is not None

@@ -272,6 +272,27 @@ def test_every_grpc_process_serves_metrics(system: dict[str, object]) -> None:
     assert sum(value_of(line) for line in metric_lines(refund, "refund_refunds")) >= 1
 
 
+def test_quiet_processes_write_their_own_log_files(system: dict[str, object]) -> None:
+    """With --quiet no log line passes through the launcher (it would spend CPU on every request):
+    each process writes its JSON lines to its own file in the data dir."""
+    data_dir = system["data_dir"]
+    assert isinstance(data_dir, Path)
+    for name in ("support", "refund", "shop", "bff"):
+        lines = (data_dir / "logs" / f"{name}.log").read_text().splitlines()
+        assert lines, name
+        events = [json.loads(line) for line in lines]
+        assert {e["service"] for e in events} == {"bff" if name == "bff" else _SERVICE_NAMES[name]}, name
+    assert all(e["service"] == "launcher" for e in launcher_events(system))
+    proc = system["proc"]
+    assert isinstance(proc, subprocess.Popen)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    stdouts = sorted(Path(os.readlink(f"/proc/{pid}/fd/1")).name for pid in children)
+    assert stdouts == ["bff.log", "refund.log", "shop.log", "support.log"]  # files, not pipes to us
+
+
+_SERVICE_NAMES = {"support": "support_svc", "refund": "refund_svc", "shop": "shop_stub"}
+
+
 def test_sigterm_stops_every_process(system: dict[str, object]) -> None:
     proc = system["proc"]
     assert isinstance(proc, subprocess.Popen)
