@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     sign_in_limit_per_address: int = Field(default=20, ge=1)
     sign_in_window_s: int = Field(default=60, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # API requests worked on at once; past it, 503 SERVER_BUSY with Retry-After at once (load shedding).
+    max_in_flight: int = Field(default=256, ge=1)
     # Refund requests each person may send per window; beyond, 429 with Retry-After.
     refund_create_limit: int = Field(default=10, ge=1)
     refund_create_window_s: int = Field(default=60, ge=1)

@@ -138,7 +138,10 @@ def create_app(
     add_frontend_routes(app, settings.static_dir)
     _add_error_handlers(app)
     app.add_middleware(
-        FrontDoorMiddleware, allowed_origins=settings.origins, max_body_bytes=settings.max_body_bytes
+        FrontDoorMiddleware,
+        allowed_origins=settings.origins,
+        max_body_bytes=settings.max_body_bytes,
+        max_in_flight=settings.max_in_flight,
     )
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]
     return app

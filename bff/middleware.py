@@ -1,7 +1,8 @@
 """The front door, as one pure ASGI middleware (BaseHTTPMiddleware costs a task and a copy per request):
 request id, security headers on every response, CSRF and content-type rules for state-changing
-requests, a body size limit, the catch-all for unexpected errors, one log event and metrics per
-request, and a SERVER span per request when tracing is on (continuing the browser's traceparent)."""
+requests, a body size limit, shedding API requests past a bound on those in flight, the catch-all for
+unexpected errors, one log event and metrics per request, and a SERVER span per request when tracing
+is on (continuing the browser's traceparent)."""
 
 from __future__ import annotations
 
@@ -66,11 +67,33 @@ def _origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "null"
 
 
+BUSY = ProblemError(
+    status=503,
+    reason="SERVER_BUSY",
+    detail="We are very busy right now. Please try again in a moment.",
+    headers={"Retry-After": "1"},
+)
+
+
+def _is_stream(path: str) -> bool:
+    # Live case updates last minutes by design: they are not work in flight.
+    return path.endswith("/events")
+
+
 class FrontDoorMiddleware:
-    def __init__(self, app: ASGIApp, *, allowed_origins: Iterable[str], max_body_bytes: int) -> None:
+    """`max_in_flight`: API requests being worked on at once. Past it a request is answered 503 at
+    once (it costs ~nothing) instead of queueing: under overload every queued request would wait
+    longer than anyone waits, so most would time out and the answered ones would fall below capacity
+    (bench/README.md saw it). Streams, health, metrics and static files are not counted."""
+
+    def __init__(
+        self, app: ASGIApp, *, allowed_origins: Iterable[str], max_body_bytes: int, max_in_flight: int = 256
+    ) -> None:
         self.app = app
         self.allowed_origins = frozenset(allowed_origins)
         self.max_body_bytes = max_body_bytes
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0
 
     def _refusal(self, scope: Scope, headers: Headers) -> ProblemError | None:
         if scope["method"] not in STATE_CHANGING:
@@ -160,11 +183,17 @@ class FrontDoorMiddleware:
                 message = {**message, "headers": raw}
             await send(message)
 
+        counted = is_api and not _is_stream(path)
         try:
             refusal = self._refusal(scope, headers)
+            if refusal is None and counted and self.in_flight >= self.max_in_flight:
+                refusal = BUSY
             if refusal is not None:
+                counted = False
                 await problem_response(refusal)(scope, receive, send_with_headers)
             else:
+                if counted:
+                    self.in_flight += 1
                 await self.app(scope, receive, send_with_headers)
         except Exception:
             log.exception("unhandled error", method=scope["method"], path=_template(scope))
@@ -173,6 +202,8 @@ class FrontDoorMiddleware:
             else:  # the response already started: nothing sane to send, let the server drop it
                 raise
         finally:
+            if counted:
+                self.in_flight -= 1
             duration_s = time.perf_counter() - started
             route = _template(scope)
             status = state["status"] or 500

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -263,3 +264,45 @@ async def test_text_no_encoder_could_send_on_is_a_400_naming_the_field(http: htt
     assert [e["field"] for e in beyond_32_bits.json()["errors"]] == ["pageSize"]
     assert too_many.status_code == 400
     assert [e["field"] for e in too_many.json()["errors"]] == ["lines[0].quantity"]
+
+
+async def test_past_its_bound_on_work_in_flight_the_front_door_sheds_api_requests() -> None:
+    """Overload: requests past `max_in_flight` are answered 503 at once, not queued until they time
+    out; streams, health and static files are not counted, and capacity comes back when work ends."""
+    release, both_working, streaming_now = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    entered: list[str] = []
+
+    async def slow(name: str) -> dict[str, str]:
+        entered.append(name)
+        if len(entered) == 2:
+            both_working.set()
+        await release.wait()
+        return {"done": name}
+
+    async def stream() -> dict[str, str]:
+        streaming_now.set()
+        await release.wait()
+        return {"stream": "ended"}
+
+    config = settings(redis_url="", max_in_flight=2)
+    async with running(config, store_factory=memory_store) as application:
+        application.router.routes.insert(0, APIRoute("/api/slow/{name}", slow, methods=["GET"]))
+        application.router.routes.insert(0, APIRoute("/api/slow/{name}/events", stream, methods=["GET"]))
+        async with client(application) as http, asyncio.timeout(10):
+            streaming = asyncio.create_task(http.get("/api/slow/a/events"))
+            await streaming_now.wait()  # a stream in flight takes no place
+            working = [asyncio.create_task(http.get(f"/api/slow/{n}")) for n in ("a", "b")]
+            await both_working.wait()
+
+            busy = await http.get("/api/slow/c")
+            assert busy.status_code == 503
+            assert busy.headers["content-type"].startswith("application/problem+json")
+            assert busy.headers["retry-after"] == "1"
+            assert busy.json()["reason"] == "SERVER_BUSY"
+            _assert_security_headers(busy)
+            assert entered == ["a", "b"]  # the shed request never reached its route
+            assert (await http.get("/healthz")).status_code == 200
+
+            release.set()
+            assert [r.status_code for r in await asyncio.gather(*working, streaming)] == [200, 200, 200]
+            assert (await http.get("/api/slow/d")).json() == {"done": "d"}
