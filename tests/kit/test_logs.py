@@ -8,25 +8,16 @@ from collections.abc import Iterator
 
 import orjson
 import pytest
-import structlog
 
 from kit import logs
 from kit.context import request_id_var
+from tests.kit.log_capture import json_lines_on_stdout
 
 
 @pytest.fixture
 def configured() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    before = structlog.get_config()
-    logs.configure("svc", "INFO")
-    structlog.configure(cache_logger_on_first_use=False)  # nothing keeps writing to this test's stdout
-    yield
-    structlog.configure(**before)
-    structlog.contextvars.clear_contextvars()
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.captureWarnings(False)
+    with json_lines_on_stdout("svc"):
+        yield
 
 
 def test_stdlib_and_structlog_lines_are_json_of_one_shape(

@@ -4,30 +4,20 @@ in-process store, with a clear warning."""
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 
-from kit import logs
 from launcher import __main__ as cli
 from launcher.system import DEFAULT_PORTS, Layout
+from tests.kit.log_capture import json_lines_on_stdout
 
 
 @pytest.fixture(autouse=True)
 def json_logs() -> Iterator[None]:
-    """kit.logs' JSON lines on stdout (where capsys reads them), as `launcher run` configures them;
-    loggers not cached, so that nothing keeps writing into this test's captured stdout later."""
-    handlers = list(logging.getLogger().handlers)
-    before = structlog.get_config()
-    logs.configure("launcher", "INFO")
-    structlog.configure(cache_logger_on_first_use=False)
-    yield
-    structlog.configure(**before)
-    structlog.contextvars.clear_contextvars()
-    logging.getLogger().handlers[:] = handlers
+    with json_lines_on_stdout("launcher"):
+        yield
 
 
 def events(out: str) -> list[dict[str, object]]:

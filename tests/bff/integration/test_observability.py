@@ -4,22 +4,21 @@ the HTTP request through the BFF's and the service's JSON log lines to the respo
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 
 import orjson
 import pytest
-import structlog
 from fastapi import FastAPI
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from bff.sessions import COOKIE_NAME as SESSION_COOKIE
-from kit import logs, tracing
+from kit import tracing
 from tests.bff.helpers import CSRF, PASSWORD, open_case
 from tests.bff.integration.conftest import People
+from tests.kit.log_capture import json_lines_on_stdout
 
 BROWSER_TRACE = 0x0AF7651916CD43DD8448EB211C80319C
 BROWSER_SPAN = 0xB7AD6B7169203331
@@ -102,19 +101,8 @@ async def test_without_a_traceparent_each_request_starts_its_own_trace(
 
 @pytest.fixture
 def json_logs() -> Iterator[None]:
-    """kit.logs' JSON lines on stdout (where capsys reads them), as every process configures them;
-    loggers are not cached, so that nothing keeps writing into this test's captured stdout later."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    before = structlog.get_config()
-    logs.configure("acme", "INFO")
-    structlog.configure(cache_logger_on_first_use=False)
-    yield
-    structlog.configure(**before)
-    structlog.contextvars.clear_contextvars()
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.captureWarnings(False)
+    with json_lines_on_stdout("acme"):
+        yield
 
 
 async def test_one_request_id_from_the_browser_through_both_log_lines_to_the_response(

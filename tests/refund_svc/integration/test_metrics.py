@@ -2,17 +2,15 @@
 
 import asyncio
 import json
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 from prometheus_client import REGISTRY
 
-from kit import logs
 from refund_svc.infrastructure.database import RefundDatabase
 from refund_svc.infrastructure.metrics import collect_forever, collect_once
+from tests.kit.log_capture import json_lines_on_stdout
 
 from .servers import ANA, RunningRefunds, auth, create_request
 
@@ -23,16 +21,8 @@ def sample(name: str, **labels: str) -> float | None:
 
 @pytest.fixture
 def json_logs() -> Iterator[None]:
-    """kit.logs' JSON lines on stdout (where capsys reads them), as the process configures them;
-    loggers not cached, so that nothing keeps writing into this test's captured stdout later."""
-    handlers = list(logging.getLogger().handlers)
-    before = structlog.get_config()
-    logs.configure("refund_svc", "INFO")
-    structlog.configure(cache_logger_on_first_use=False)
-    yield
-    structlog.configure(**before)
-    structlog.contextvars.clear_contextvars()
-    logging.getLogger().handlers[:] = handlers
+    with json_lines_on_stdout("refund_svc"):
+        yield
 
 
 async def test_the_gauges_follow_the_database(refunds: RunningRefunds) -> None:
