@@ -13,7 +13,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from kit.identity import Identity
 from kit.pagination import page_size
-from kit.timestamps import set_datetime, set_ms, to_timestamp
+from kit.timestamps import epoch_ms, set_datetime, set_ms, to_timestamp
 from support_svc.application.commands import AddMessage, ChangeCase, OpenCase, UpdateCase
 from support_svc.application.queries import (
     UNRESOLVED_STATUSES,
@@ -103,39 +103,14 @@ def _timestamp(moment: datetime | None) -> Timestamp | None:
 
 
 def case_to_proto(case: SupportCase, now: datetime) -> case_pb2.Case:
-    sla = case.sla
-    proto = case_pb2.Case(
-        name=case_name(case.id),
-        case_number=case.number,
-        customer_id=case.customer_id,
-        order_id=case.order_id,
-        order_line_ids=list(case.order_line_ids),
-        category=CATEGORY_TO_PROTO[case.category],
-        subject=case.subject,
-        description=case.description,
-        priority=PRIORITY_TO_PROTO[case.priority],
-        status=STATUS_TO_PROTO[case.status],
-        assignee_id=case.assignee_id or "",
-        sla_breached=case.is_breached(now),
-        etag=etag_of(case.version),
-        previous_case=case_name(case.previous_case_id) if case.previous_case_id else "",
-        previous_case_number=case_number(case.previous_case_id) if case.previous_case_id else "",
-        open_refund_count=case.open_refund_count,
-    )
-    set_datetime(proto.create_time, case.created_at)
-    set_datetime(proto.update_time, case.updated_at)
-    set_datetime(proto.first_response_due_time, sla.first_response_due)
-    set_datetime(proto.resolution_due_time, sla.resolution_due)
-    if sla.first_response_at is not None:
-        set_datetime(proto.first_response_time, sla.first_response_at)
-    if case.resolved_at is not None:
-        set_datetime(proto.resolve_time, case.resolved_at)
-    return proto
+    """One mapping for every Case the service sends: an aggregate goes through its list summary."""
+    return summary_to_proto(CaseSummary.of(case), epoch_ms(now))
 
 
 def summary_to_proto(case: CaseSummary, now_ms: int) -> case_pb2.Case:
-    """The same Case as case_to_proto gives for the aggregate (tests/support_svc hold them equal), from
-    a list's summary: stored milliseconds set straight into the message's Timestamps."""
+    """A Case from a list's summary: stored milliseconds set straight into the message's Timestamps
+    (a Timestamp passed to a constructor is copied). A listed case and the same case read alone
+    are the same Case (tests/support_svc/integration/test_sqlite.py)."""
     previous = case.previous_case_id
     proto = case_pb2.Case(
         name=case_name(case.id),
