@@ -11,6 +11,7 @@ import {
   ConfirmDialog,
   EmptyState,
   ErrorSummary,
+  LoadError,
   Page,
   Select,
   Skeleton,
@@ -251,6 +252,23 @@ describe('Alerts, states and tables', () => {
     );
     expect(screen.getByRole('alert')).toHaveTextContent('Broken');
     expect(screen.getByRole('status')).toHaveTextContent('Done');
+  });
+
+  it('a load error says what did not load, what to do, and tries again', async () => {
+    const retry = vi.fn();
+    const { rerender } = render(<LoadError what="your orders" onRetry={retry} />);
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('We could not load your orders');
+    expect(alert).toHaveTextContent('Please check your connection and try again.');
+    await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(retry).toHaveBeenCalledTimes(1);
+    rerender(
+      <LoadError what="the dashboard" onRetry={retry}>
+        Only team leads can see the dashboard.
+      </LoadError>,
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent('Only team leads can see the dashboard.');
+    expect(screen.getByRole('alert')).not.toHaveTextContent('check your connection');
   });
 
   it('a skeleton says what is loading', () => {

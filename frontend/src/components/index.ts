@@ -11,6 +11,7 @@ export type { ButtonVariant } from './Button';
 export { Checkbox, CheckboxGroup } from './Checkbox';
 export { ConfirmDialog, Dialog } from './Dialog';
 export { EmptyState } from './EmptyState';
+export { LoadError } from './LoadError';
 export { ErrorSummary } from './ErrorSummary';
 export type { SummaryItem } from './ErrorSummary';
 export { Icon } from './Icon';

@@ -8,6 +8,7 @@ import {
   Badge,
   Button,
   ConfirmDialog,
+  LoadError,
   Page,
   Select,
   Skeleton,
@@ -406,12 +407,7 @@ export function AgentCasePage() {
             </p>
           </Alert>
         ) : (
-          <Alert tone="error" title="We could not load the case">
-            <p>Please check your connection and try again.</p>
-            <Button variant="secondary" onPress={() => void query.refetch()}>
-              Try again
-            </Button>
-          </Alert>
+          <LoadError what="the case" onRetry={() => void query.refetch()} />
         )
       ) : null}
       {page && kase && user ? (

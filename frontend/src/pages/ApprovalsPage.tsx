@@ -2,7 +2,17 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, queryKeys } from '../api';
 import type { Refund, RefundListQuery } from '../api/types';
-import { Alert, Badge, Button, EmptyState, Page, Select, Skeleton, Table, type Column } from '../components';
+import {
+  Badge,
+  Button,
+  type Column,
+  EmptyState,
+  LoadError,
+  Page,
+  Select,
+  Skeleton,
+  Table,
+} from '../components';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { REQUIRED_APPROVAL_LABELS, STAFF_REFUND_REASON_LABELS } from '../lib/refunds';
 import { casePath, refundPath } from '../lib/routes';
@@ -97,12 +107,7 @@ export function ApprovalsPage() {
       </div>
       {refunds.isPending ? <Skeleton label="Loading refunds…" shape="rows" count={4} /> : null}
       {refunds.isError ? (
-        <Alert tone="error" title="We could not load the refunds">
-          <p>Please check your connection and try again.</p>
-          <Button variant="secondary" onPress={() => void refunds.refetch()}>
-            Try again
-          </Button>
-        </Alert>
+        <LoadError what="the refunds" onRetry={() => void refunds.refetch()} />
       ) : null}
       {refunds.data && rows.length === 0 ? <EmptyState title={config.empty} /> : null}
       {rows.length > 0 ? (

@@ -3,7 +3,18 @@ import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, humanMessage, isApiError, queryKeys, useSession } from '../api';
 import type { CasePage } from '../api/types';
-import { Alert, Badge, Button, ButtonLink, ConfirmDialog, Page, Skeleton, TextArea, useToast } from '../components';
+import {
+  Alert,
+  Badge,
+  Button,
+  ButtonLink,
+  ConfirmDialog,
+  LoadError,
+  Page,
+  Skeleton,
+  TextArea,
+  useToast,
+} from '../components';
 import { CUSTOMER_STATUS_LABELS, NEXT_STEP } from '../lib/format';
 import { casePath, refundRequestPath } from '../lib/routes';
 import {
@@ -178,12 +189,7 @@ export function CustomerCasePage() {
             </p>
           </Alert>
         ) : (
-          <Alert tone="error" title="We could not load your case">
-            <p>Please check your connection and try again.</p>
-            <Button variant="secondary" onPress={() => void query.refetch()}>
-              Try again
-            </Button>
-          </Alert>
+          <LoadError what="your case" onRetry={() => void query.refetch()} />
         )
       ) : null}
       {page && kase && user ? (

@@ -3,7 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, isApiError, queryKeys } from '../api';
 import type { CaseStatus, Dashboard, Money } from '../api/types';
-import { Alert, BarChart, Button, Page, Select, Skeleton, Table, type Bar, type Column } from '../components';
+import { type Bar, BarChart, type Column, LoadError, Page, Select, Skeleton, Table } from '../components';
 import { STATUS_LABELS, formatDate, formatMoney, pluralize } from '../lib/format';
 import { describeSeconds, formatMoneyList, formatSeconds } from '../lib/refunds';
 
@@ -226,16 +226,11 @@ export function DashboardPage() {
       <div>
         {dashboard.isPending ? <Skeleton label="Loading the dashboard…" shape="cards" count={4} /> : null}
         {dashboard.isError ? (
-          <Alert tone="error" title="We could not load the dashboard">
-            <p>
-              {isApiError(dashboard.error) && dashboard.error.status === 403
-                ? 'Only team leads can see the dashboard.'
-                : 'Please check your connection and try again.'}
-            </p>
-            <Button variant="secondary" onPress={() => void dashboard.refetch()}>
-              Try again
-            </Button>
-          </Alert>
+          <LoadError what="the dashboard" onRetry={() => void dashboard.refetch()}>
+            {isApiError(dashboard.error) && dashboard.error.status === 403
+              ? 'Only team leads can see the dashboard.'
+              : undefined}
+          </LoadError>
         ) : null}
       </div>
       {dashboard.data ? <DashboardView data={dashboard.data} /> : null}

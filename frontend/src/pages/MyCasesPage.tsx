@@ -2,7 +2,18 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useLocation } from 'react-router-dom';
 import { api, queryKeys } from '../api';
 import type { CaseListQuery, CaseSummary } from '../api/types';
-import { Alert, Badge, Button, ButtonLink, EmptyState, Page, Skeleton, Table, type Column } from '../components';
+import {
+  Alert,
+  Badge,
+  Button,
+  ButtonLink,
+  type Column,
+  EmptyState,
+  LoadError,
+  Page,
+  Skeleton,
+  Table,
+} from '../components';
 import { CUSTOMER_STATUS_LABELS, formatDateTime } from '../lib/format';
 import { casePath } from '../lib/routes';
 import { PHONE_QUERY, useMediaQuery } from '../lib/useMediaQuery';
@@ -43,12 +54,7 @@ export function MyCasesPage() {
       {flash ? <Alert tone="success">{flash}</Alert> : null}
       {cases.isPending ? <Skeleton label="Loading your cases…" shape="rows" count={3} /> : null}
       {cases.isError ? (
-        <Alert tone="error" title="We could not load your cases">
-          <p>Please check your connection and try again.</p>
-          <Button variant="secondary" onPress={() => void cases.refetch()}>
-            Try again
-          </Button>
-        </Alert>
+        <LoadError what="your cases" onRetry={() => void cases.refetch()} />
       ) : null}
       {cases.isSuccess && rows.length === 0 ? (
         <EmptyState

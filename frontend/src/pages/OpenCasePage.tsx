@@ -10,12 +10,13 @@ import {
   Checkbox,
   CheckboxGroup,
   ErrorSummary,
+  LoadError,
   Page,
   Select,
   Skeleton,
+  type SummaryItem,
   TextArea,
   TextField,
-  type SummaryItem,
 } from '../components';
 import { CATEGORIES, CATEGORY_LABELS, formatMoney } from '../lib/format';
 import { casePath } from '../lib/routes';
@@ -206,12 +207,7 @@ export function OpenCasePage() {
     >
       {orders.isPending ? <Skeleton label="Loading your order…" shape="lines" count={4} /> : null}
       {orders.isError ? (
-        <Alert tone="error" title="We could not load your order">
-          <p>Please check your connection and try again.</p>
-          <Button variant="secondary" onPress={() => void orders.refetch()}>
-            Try again
-          </Button>
-        </Alert>
+        <LoadError what="your order" onRetry={() => void orders.refetch()} />
       ) : null}
       {orders.data && !order ? (
         <Alert tone="error" title="We could not find that order">

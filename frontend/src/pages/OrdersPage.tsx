@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, queryKeys } from '../api';
 import type { Order, OrderLine } from '../api/types';
-import { Alert, Badge, Button, ButtonLink, EmptyState, Page, Skeleton, Table, type Column } from '../components';
+import { Badge, ButtonLink, type Column, EmptyState, LoadError, Page, Skeleton, Table } from '../components';
 import { ORDER_STATUS_LABELS, formatDate, formatMoney, pluralize } from '../lib/format';
 import { newCasePath } from '../lib/routes';
 
@@ -94,12 +94,7 @@ export function OrdersPage() {
     <Page title="My orders" lead="Choose an order to get help with it.">
       {orders.isPending ? <Skeleton label="Loading your orders…" shape="cards" count={2} /> : null}
       {orders.isError ? (
-        <Alert tone="error" title="We could not load your orders">
-          <p>Please check your connection and try again.</p>
-          <Button variant="secondary" onPress={() => void orders.refetch()}>
-            Try again
-          </Button>
-        </Alert>
+        <LoadError what="your orders" onRetry={() => void orders.refetch()} />
       ) : null}
       {orders.data && orders.data.orders.length === 0 ? (
         <EmptyState title="You have no orders yet.">

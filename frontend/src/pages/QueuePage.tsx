@@ -8,17 +8,18 @@ import {
   Badge,
   Button,
   Checkbox,
+  type Column,
   EmptyState,
   Icon,
+  LoadError,
   Page,
   Select,
   Skeleton,
   SlaBadge,
   Table,
   TextField,
-  useShortcutSettings,
   useShortcuts,
-  type Column,
+  useShortcutSettings,
 } from '../components';
 import {
   CATEGORIES,
@@ -288,12 +289,7 @@ export function QueuePage() {
         </div>
         {cases.isPending ? <Skeleton label="Loading cases…" shape={isPhone ? 'cards' : 'rows'} count={4} /> : null}
         {cases.isError ? (
-          <Alert tone="error" title="We could not load the queue">
-            <p>Please check your connection and try again.</p>
-            <Button variant="secondary" onPress={() => void cases.refetch()}>
-              Try again
-            </Button>
-          </Alert>
+          <LoadError what="the queue" onRetry={() => void cases.refetch()} />
         ) : null}
         {cases.isSuccess && rows.length === 0 ? (
           <EmptyState

@@ -9,6 +9,7 @@ import {
   Button,
   Checkbox,
   ConfirmDialog,
+  LoadError,
   Page,
   Skeleton,
   TextArea,
@@ -364,12 +365,7 @@ export function RefundPage() {
             </p>
           </Alert>
         ) : (
-          <Alert tone="error" title="We could not load the refund">
-            <p>Please check your connection and try again.</p>
-            <Button variant="secondary" onPress={() => void query.refetch()}>
-              Try again
-            </Button>
-          </Alert>
+          <LoadError what="the refund" onRetry={() => void query.refetch()} />
         )
       ) : null}
       {refund && user ? (

@@ -17,17 +17,18 @@ import {
   ButtonLink,
   Checkbox,
   CheckboxGroup,
+  type Column,
   ErrorSummary,
+  LoadError,
   NumberField,
   Page,
   Radio,
   RadioGroup,
   Select,
   Skeleton,
+  type SummaryItem,
   Table,
   TextArea,
-  type Column,
-  type SummaryItem,
 } from '../components';
 import { formatDate, formatMoney } from '../lib/format';
 import {
@@ -501,12 +502,7 @@ export function RefundRequestPage() {
             </p>
           </Alert>
         ) : (
-          <Alert tone="error" title="We could not load your case">
-            <p>Please check your connection and try again.</p>
-            <Button variant="secondary" onPress={() => void query.refetch()}>
-              Try again
-            </Button>
-          </Alert>
+          <LoadError what="your case" onRetry={() => void query.refetch()} />
         )
       ) : null}
       {kase?.status === 'closed' ? (
