@@ -10,7 +10,6 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
-from opentelemetry.trace import SpanKind
 
 from kit import tracing
 from kit.context import REQUEST_ID_HEADER, request_id_var
@@ -54,7 +53,7 @@ class RpcCaller:
     ) -> Resp:
         """`idempotent`: reads, and creates that carry a request_id (the same one on every attempt).
         Other writes are not retried: a lost answer must not turn into a second change."""
-        with tracing.span(_rpc_name(request), kind=SpanKind.CLIENT, **{"rpc.system": "grpc"}):
+        with tracing.client_span(request):
             return await self._attempts(method, request, self._metadata(identity), idempotent=idempotent)
 
     def stream(self, method: Callable[..., Any], request: Any, identity: Identity) -> AsyncGenerator[Any]:
@@ -113,10 +112,3 @@ class RpcCaller:
                     raise
                 attempt += 1
                 await asyncio.sleep(pause)
-
-
-def _rpc_name(request: Any) -> str:
-    """ "acme.support.v1.GetCaseRequest" -> "acme.support.v1.GetCase", the span's name."""
-    descriptor = getattr(request, "DESCRIPTOR", None)
-    full_name = str(getattr(descriptor, "full_name", type(request).__name__))
-    return full_name.removesuffix("Request")

@@ -9,7 +9,6 @@ from datetime import UTC
 
 import grpc
 from acme.shop.v1 import order_pb2, order_service_pb2, order_service_pb2_grpc
-from opentelemetry.trace import SpanKind
 
 from kit import tracing
 from kit.context import REQUEST_ID_HEADER, request_id_var
@@ -67,10 +66,11 @@ class GrpcShopGateway(ShopPort):
     async def get_order(self, order_id: str) -> Order | None:
         if self._stub is None:
             raise RuntimeError("the shop gateway is not open")
+        request = order_service_pb2.GetOrderRequest(name=f"orders/{order_id}")
         try:
-            with tracing.span("acme.shop.v1.GetOrder", kind=SpanKind.CLIENT, **{"rpc.system": "grpc"}):
+            with tracing.client_span(request):
                 response = await self._stub.GetOrder(
-                    order_service_pb2.GetOrderRequest(name=f"orders/{order_id}"),
+                    request,
                     timeout=self._deadline_s,
                     metadata=((REQUEST_ID_HEADER, request_id_var.get()), *tracing.inject_metadata()),
                 )

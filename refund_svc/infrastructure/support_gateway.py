@@ -17,7 +17,6 @@ from acme.support.v1 import (
     refund_event_service_pb2_grpc,
 )
 from cachetools import LRUCache
-from opentelemetry.trace import SpanKind
 
 from kit import tracing
 from kit.context import REQUEST_ID_HEADER, request_id_var
@@ -124,18 +123,15 @@ class GrpcSupportGateway(SupportPort, CasePort):
             return known
         if self._cases is None:
             raise RuntimeError("the support gateway is not open")
+        request = case_service_pb2.GetCaseRequest(name=case_name)
         try:
-            with tracing.span("acme.support.v1.GetCase", kind=SpanKind.CLIENT, **{"rpc.system": "grpc"}):
+            with tracing.client_span(request):
                 metadata = (
                     *self._tokens.metadata(IDENTITY),
                     (REQUEST_ID_HEADER, request_id_var.get()),
                     *tracing.inject_metadata(),
                 )
-                response = await self._cases.GetCase(
-                    case_service_pb2.GetCaseRequest(name=case_name),
-                    timeout=self._deadline_s,
-                    metadata=metadata,
-                )
+                response = await self._cases.GetCase(request, timeout=self._deadline_s, metadata=metadata)
         except grpc.aio.AioRpcError as error:
             if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
                 return None  # no such case (or not a case name support accepts)
@@ -150,17 +146,16 @@ class GrpcSupportGateway(SupportPort, CasePort):
         if self._stub is None:
             raise RuntimeError("the support gateway is not open")
         # A token at least 30 s from expiry (TokenIssuer): the relay may run for months.
+        request = event_to_proto(event)
         try:
-            with tracing.span(
-                "acme.support.v1.RecordRefundEvent", kind=SpanKind.CLIENT, **{"rpc.system": "grpc"}
-            ):
+            with tracing.client_span(request):
                 metadata = (
                     *self._tokens.metadata(IDENTITY),
                     (REQUEST_ID_HEADER, event.event_id),
                     *tracing.inject_metadata(),
                 )
                 response = await self._stub.RecordRefundEvent(
-                    event_to_proto(event), timeout=self._deadline_s, metadata=metadata
+                    request, timeout=self._deadline_s, metadata=metadata
                 )
         except grpc.aio.AioRpcError as error:
             code = error.code()
