@@ -41,12 +41,6 @@ def set_ms(stamp: Timestamp, ms: int) -> None:
     stamp.nanos = millis * 1_000_000
 
 
-def ms_to_timestamp(ms: int) -> Timestamp:
-    stamp = Timestamp()
-    set_ms(stamp, ms)
-    return stamp
-
-
 def to_datetime(stamp: Timestamp) -> datetime:
     """The same datetime as stamp.ToDatetime(tzinfo=UTC) (microseconds; nanoseconds are dropped)."""
     return _EPOCH + timedelta(seconds=stamp.seconds, microseconds=stamp.nanos // 1000)

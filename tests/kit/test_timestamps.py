@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from kit.timestamps import epoch_ms, ms_to_timestamp, to_datetime, to_timestamp
+from kit.timestamps import epoch_ms, set_ms, to_datetime, to_timestamp
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,9 @@ def test_milliseconds_go_to_the_timestamp_from_datetime_gives(ms: int) -> None:
     moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
     expected = Timestamp()
     expected.FromDatetime(moment)
-    assert ms_to_timestamp(ms) == expected
+    stamp = Timestamp()
+    set_ms(stamp, ms)
+    assert stamp == expected
     assert epoch_ms(moment) == ms
 
 
