@@ -16,7 +16,8 @@ from bff.state import AppState
 from kit.identity import Role
 
 
-def _state(request: Request) -> AppState:
+async def _state(request: Request) -> AppState:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a thread hop on every request.
     state: AppState = request.app.state.bff
     return state
 

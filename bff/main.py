@@ -50,6 +50,17 @@ def _open_store(settings: Settings) -> KeyValueStore:
     return MemoryStore()
 
 
+ROUTERS = (
+    session.router,
+    orders.router,
+    cases.router,
+    refunds.router,
+    dashboard.router,
+    agents.router,
+    health.router,
+)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -124,16 +135,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    routers = (
-        session.router,
-        orders.router,
-        cases.router,
-        refunds.router,
-        dashboard.router,
-        agents.router,
-        health.router,
-    )
-    for router in routers:
+    for router in ROUTERS:
         app.include_router(router)
     add_frontend_routes(app, settings.static_dir)
     _add_error_handlers(app)
