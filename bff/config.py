@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # API requests worked on at once; past it, 503 SERVER_BUSY with Retry-After at once (load shedding).
     max_in_flight: int = Field(default=256, ge=1)
+    # Fewer than that while the median answer takes longer than this (bff.admission); 0: a fixed bound.
+    latency_target_ms: int = Field(default=50, ge=0)
     # Refund requests each person may send per window; beyond, 429 with Retry-After.
     refund_create_limit: int = Field(default=10, ge=1)
     refund_create_window_s: int = Field(default=60, ge=1)

@@ -144,6 +144,7 @@ def create_app(
         allowed_origins=settings.origins,
         max_body_bytes=settings.max_body_bytes,
         max_in_flight=settings.max_in_flight,
+        latency_target_s=settings.latency_target_ms / 1000,
     )
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]
     return app

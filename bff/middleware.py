@@ -15,6 +15,7 @@ from opentelemetry import trace
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bff.admission import AdmissionLimit
 from bff.metrics import observe
 from bff.problems import ProblemError, internal_error, problem_response
 from kit import tracing
@@ -81,19 +82,25 @@ def _is_stream(path: str) -> bool:
 
 
 class FrontDoorMiddleware:
-    """`max_in_flight`: API requests being worked on at once. Past it a request is answered 503 at
+    """`admission`: API requests being worked on at once (bff.admission: at most `max_in_flight`,
+    fewer while answers are slower than `latency_target_s`). Past it a request is answered 503 at
     once (it costs ~nothing) instead of queueing: under overload every queued request would wait
     longer than anyone waits, so most would time out and the answered ones would fall below capacity
     (bench/README.md saw it). Streams, health, metrics and static files are not counted."""
 
     def __init__(
-        self, app: ASGIApp, *, allowed_origins: Iterable[str], max_body_bytes: int, max_in_flight: int = 256
+        self,
+        app: ASGIApp,
+        *,
+        allowed_origins: Iterable[str],
+        max_body_bytes: int,
+        max_in_flight: int = 256,
+        latency_target_s: float = 0.0,
     ) -> None:
         self.app = app
         self.allowed_origins = frozenset(allowed_origins)
         self.max_body_bytes = max_body_bytes
-        self.max_in_flight = max_in_flight
-        self.in_flight = 0
+        self.admission = AdmissionLimit(ceiling=max_in_flight, target_s=latency_target_s)
 
     def _refusal(self, scope: Scope, headers: Headers) -> ProblemError | None:
         if scope["method"] not in STATE_CHANGING:
@@ -186,14 +193,12 @@ class FrontDoorMiddleware:
         counted = is_api and not _is_stream(path)
         try:
             refusal = self._refusal(scope, headers)
-            if refusal is None and counted and self.in_flight >= self.max_in_flight:
+            if refusal is None and counted and not self.admission.try_enter():
                 refusal = BUSY
             if refusal is not None:
                 counted = False
                 await problem_response(refusal)(scope, receive, send_with_headers)
             else:
-                if counted:
-                    self.in_flight += 1
                 await self.app(scope, receive, send_with_headers)
         except Exception:
             log.exception("unhandled error", method=scope["method"], path=_template(scope))
@@ -202,9 +207,9 @@ class FrontDoorMiddleware:
             else:  # the response already started: nothing sane to send, let the server drop it
                 raise
         finally:
-            if counted:
-                self.in_flight -= 1
             duration_s = time.perf_counter() - started
+            if counted:
+                self.admission.leave(duration_s)
             route = _template(scope)
             status = state["status"] or 500
             observe(scope["method"], route, status, duration_s)
