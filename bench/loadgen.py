@@ -46,6 +46,7 @@ import uvloop
 from bench.stats import EndpointSamples, Recorder
 
 CONNECT_BATCH = 256
+MAX_RETRY_AFTER_S = 5.0  # a closed-loop connection told to come back later waits at most this
 now = time.perf_counter
 
 
@@ -157,6 +158,7 @@ class HttpConnection(asyncio.Protocol):
         self.pending: deque[tuple[HttpEndpoint, float]] = deque()  # (endpoint, due)
         self.inflight: tuple[HttpEndpoint, float, float] | None = None  # (endpoint, due, sent)
         self.lost = asyncio.get_running_loop().create_future()
+        self.retry_after_s = 0.0  # of the answer being read
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -179,6 +181,10 @@ class HttpConnection(asyncio.Protocol):
         self.gen.connection_lost(self)
 
     # httptools callbacks
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == b"retry-after" and value.isdigit():
+            self.retry_after_s = min(float(value), MAX_RETRY_AFTER_S)
+
     def on_message_complete(self) -> None:
         finished = now()
         if self.inflight is None:
@@ -187,7 +193,8 @@ class HttpConnection(asyncio.Protocol):
         self.inflight = None
         status = self.parser.get_status_code()
         self.gen.answered(endpoint, status, due, sent, finished)
-        self.gen.idle(self)
+        wait_s, self.retry_after_s = self.retry_after_s, 0.0
+        self.gen.idle(self, wait_s)
 
     # sending
     @property
@@ -344,10 +351,19 @@ class HttpLoad:
         if self.outstanding <= 0 and not self.sending:
             self.drained.set()
 
-    def idle(self, conn: HttpConnection) -> None:
+    def idle(self, conn: HttpConnection, retry_after_s: float = 0.0) -> None:
         if conn.send_next_pending():
             return
         if self.mode == "closed" and self.sending:
+            if retry_after_s > 0:
+                # As a browser's client would: a request shed with Retry-After is not sent again at
+                # once (a closed loop that did would only measure how fast the BFF says busy).
+                asyncio.get_running_loop().call_later(retry_after_s, self._closed_loop_resume, conn)
+            else:
+                self._closed_loop_next(conn)
+
+    def _closed_loop_resume(self, conn: HttpConnection) -> None:
+        if self.sending and conn in self.connections and not conn.busy:
             self._closed_loop_next(conn)
 
     def connection_lost(self, conn: HttpConnection) -> None:

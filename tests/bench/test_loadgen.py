@@ -24,7 +24,7 @@ STALL_S = 0.3
 
 class StallingServer(asyncio.Protocol):
     """HTTP/1.1 keep-alive; answers 200 "ok", except request number `stall_at`, answered STALL_S late,
-    and paths starting with /missing, answered 404."""
+    paths starting with /missing, answered 404, and /busy, answered 503 with Retry-After: 1."""
 
     count = 0
     stall_at = -1
@@ -47,8 +47,12 @@ class StallingServer(asyncio.Protocol):
             return
         head = self.queue.pop(0)
         StallingServer.count += 1
-        status = b"404 Not Found" if b" /missing" in head.split(b"\r\n", 1)[0] else b"200 OK"
-        answer = b"HTTP/1.1 " + status + b"\r\nContent-Length: 2\r\n\r\nok"
+        line = head.split(b"\r\n", 1)[0]
+        status = b"404 Not Found" if b" /missing" in line else b"200 OK"
+        extra = b""
+        if b" /busy" in line:
+            status, extra = b"503 Service Unavailable", b"\r\nRetry-After: 1"
+        answer = b"HTTP/1.1 " + status + extra + b"\r\nContent-Length: 2\r\n\r\nok"
         self.busy = True
         delay = STALL_S if StallingServer.count == StallingServer.stall_at else 0.0
         asyncio.get_running_loop().call_later(delay, self._answer, answer)
@@ -123,6 +127,22 @@ async def test_non_2xx_answers_are_errors_with_their_status(http_port: int) -> N
     assert result["endpoints"]["missing"]["error_kinds"] == {"404": result["endpoints"]["missing"]["errors"]}
     assert result["endpoints"]["ok"]["errors"] == 0
     assert result["all"]["requests"] == 100
+
+
+async def test_a_closed_loop_told_to_retry_after_a_second_waits_that_long(http_port: int) -> None:
+    """As a browser would: a shed request is not sent again at once (a closed loop that did would
+    measure only how fast the server says busy)."""
+    busy = plan(
+        http_port,
+        "closed",
+        connections=2,
+        duration_s=1.5,
+        endpoints=[{"name": "busy", "role": "customer", "path": "/busy"}],
+    )
+    result = await HttpLoad(busy).run()
+
+    # Each connection: one at 0 s, one after its Retry-After at ~1 s, none more within 1.5 s.
+    assert result["endpoints"]["busy"]["error_kinds"] == {"503": 4}
 
 
 async def test_a_dead_port_is_reported_not_hidden() -> None:
