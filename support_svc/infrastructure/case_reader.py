@@ -178,10 +178,19 @@ def case_list_statement(
         params.append(after["id"] if after else 2**62)
         order_by = f"{key} DESC"
 
-    if wanted.order is CaseOrder.DUE and len(statuses) > 1 and expression is None:
-        # The agents' queue ("open or in progress, soonest due first"): with `status IN (...)` SQLite
-        # reads every active case and sorts them. One walk of (status, next_due_ms) per status, each
-        # stopping after a page, merged, reads a page per status instead (0.5 ms, not 50, at 100k).
+    walks_in_order = (
+        wanted.order is CaseOrder.DUE or wanted.assignee is not AssigneeScope.ANY or wanted.breached_only
+    )
+    if len(statuses) > 1 and expression is None and walks_in_order:
+        # The agents' queues ("open or in progress, soonest due first"; "(unassigned) breached,
+        # newest first"): with `status IN (...)` SQLite reads every matching case (every breached
+        # one, through (status, breach_at_ms)) and sorts them. One walk per status of an index in the
+        # page's order ((status, next_due_ms), (assignee_id, status[, next_due_ms]), (status)), each
+        # stopping after a page, merged, reads about a page per status instead: 0.5 ms, not 50, at
+        # 100k cases by due; 0.3 ms, not 650, for "unassigned, breached" at 1M. (Active cases past
+        # their due time have breached, so along such a walk most cases match.) Anything else newest
+        # first is left to SQLite: a filter on priority or category is better read from its own
+        # index than checked along a walk of every case of a status.
         conditions = " AND ".join(["status = ?", *where])
         branch = f"SELECT {_LISTED_COLUMNS} FROM cases WHERE {conditions} ORDER BY {order_by} LIMIT ?"
         branches = " UNION ALL ".join(f"SELECT * FROM ({branch})" for _ in statuses)

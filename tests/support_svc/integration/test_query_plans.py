@@ -53,7 +53,10 @@ def seed_rows(count: int) -> Iterator[tuple[Any, ...]]:
         created = NOW_MS - (count - n) * 10 * 60_000
         due = created + 8 * HOUR_MS
         assignee = None if status == "OPEN" or pick.random() < 0.1 else f"agt_{pick.randrange(30)}"
-        breach = due if pick.random() < 0.1 else None
+        # As in a shop: an active case past its due time has breached; of those over, one in ten did.
+        breach = (
+            due if (status not in ("RESOLVED", "CLOSED") and due < NOW_MS) or pick.random() < 0.1 else None
+        )
         subject = " ".join(pick.choice(WORDS) for _ in range(4)) + f" case{n}"
         yield (
             10_001 + n,
@@ -136,6 +139,9 @@ QUEUE_QUERIES = {
     ),
     "breached": search(breached_only=True),
     "active breached": search(breached_only=True, statuses=ACTIVE),
+    "unassigned active breached": search(
+        assignee=AssigneeScope.UNASSIGNED, breached_only=True, statuses=ACTIVE
+    ),
     "breached by due": search(breached_only=True, order=CaseOrder.DUE),
     "urgent": search(priorities=frozenset({CasePriority.URGENT})),
     "urgent active": search(priorities=frozenset({CasePriority.URGENT}), statuses=ACTIVE),
@@ -287,7 +293,17 @@ def vm_steps(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> in
     return steps
 
 
-@pytest.mark.parametrize("name", ["active by due", "mine active by due", "due"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "active by due",
+        "mine active by due",
+        "due",
+        "active newest",
+        "active breached",
+        "unassigned active breached",
+    ],
+)
 def test_a_page_by_due_time_costs_about_a_page_not_every_active_case(
     conn: sqlite3.Connection, name: str
 ) -> None:
@@ -295,7 +311,8 @@ def test_a_page_by_due_time_costs_about_a_page_not_every_active_case(
     by_id = vm_steps(conn, *case_list_statement(QUEUE_QUERIES["newest"], None, 51))
     by_due = vm_steps(conn, *case_list_statement(query, None, 51))
     # A page per status walked, then merged: under 3.5 pages' work per status. Reading and sorting
-    # all ~4,000 active cases, as `status IN (...) ORDER BY next_due_ms` does, is ~29 pages' work.
+    # all ~4,000 active cases, as `status IN (...) ORDER BY next_due_ms` does, is ~29 pages' work;
+    # reading every breached active case through (status, breach_at_ms) then sorting, ~38-72.
     assert by_due < 3.5 * max(1, len(query.filter.statuses)) * by_id, (by_due, by_id)
 
 
@@ -305,6 +322,23 @@ async def test_active_by_due_across_pages(reader: SqliteCaseReader, conn: sqlite
     second = await reader.list_cases(replace(query, page_size=30, page_token=first.next_page_token))
     expected = brute_force(
         conn, "status IN ('OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER')", "next_due_ms, id"
+    )
+    assert [c.id for c in first.cases + second.cases] == expected
+    assert len(expected) == 50
+
+
+async def test_unassigned_breached_newest_first_across_pages(
+    reader: SqliteCaseReader, conn: sqlite3.Connection
+) -> None:
+    query = QUEUE_QUERIES["unassigned active breached"]
+    first = await reader.list_cases(replace(query, page_size=20))
+    second = await reader.list_cases(replace(query, page_size=30, page_token=first.next_page_token))
+    expected = brute_force(
+        conn,
+        "status IN ('OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER') AND assignee_id IS NULL"
+        " AND breach_at_ms < ?",
+        "id DESC",
+        (NOW_MS,),
     )
     assert [c.id for c in first.cases + second.cases] == expected
     assert len(expected) == 50
