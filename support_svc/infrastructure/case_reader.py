@@ -265,6 +265,8 @@ class SqliteCaseReader(CaseReader):
         expression = search_expression(wanted.text, include_internal=search.include_internal_text)
         if expression is None:
             return False
+        # Case ids are handed out in sequence: the newest says how many cases there are, read from
+        # the end of the primary key instead of counted.
         newest = next(iter(await self._conn.execute_fetchall("SELECT max(id) FROM cases")))[0]
         bound = common_text_bound(newest or 0, search.page_size)
         rows = await self._conn.execute_fetchall(
