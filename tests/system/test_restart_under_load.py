@@ -1,4 +1,5 @@
-"""SIGTERM to support_svc, then to refund_svc, under a bounded load of creates and messages.
+"""SIGTERM to support_svc, then to refund_svc, under a load of creates and messages (then messages
+and refund reads until both restarts are over).
 
 Every request either succeeds and is stored, or fails with a retryable status and succeeds when
 retried with the same request id; nothing is stored twice. The processes are the real ones, run by
@@ -154,16 +155,43 @@ async def test_sigterm_under_load_loses_nothing_and_stores_nothing_twice(supervi
             )
             refunded[refund_id] = made.refund.name
 
+        both_restarted = asyncio.Event()
+
+        async def keep_going() -> None:
+            # However fast the waves went, calls stay in flight until both restarts are over: messages
+            # to the cases made (support) and reads of the refunds made (refund).
+            k = 0
+            while not both_restarted.is_set():
+                case_name = list(created.values())[k % len(created)]
+                message_id = f"msg-{marker}-more-{k}"
+                add = case_service_pb2.AddCaseMessageRequest(
+                    parent=case_name, body=f"Update more {k}", request_id=message_id
+                )
+                await with_retries(
+                    lambda add=add: cases.AddCaseMessage(add, metadata=agent_md, timeout=5),  # type: ignore[misc]
+                    failures,
+                )
+                messages[message_id] = case_name
+                read = refund_service_pb2.GetRefundRequest(name=list(refunded.values())[k % len(refunded)])
+                await with_retries(
+                    lambda read=read: refunds.GetRefund(read, metadata=agent_md, timeout=5),  # type: ignore[misc]
+                    failures,
+                )
+                k += 1
+
         async def load() -> None:
-            # Two waves so that both restarts happen while requests are in flight.
+            # Waves of creates, then more calls until both restarts are over, so that each restart
+            # happens while requests are in flight.
             for n in range(len(orders[customers[0]])):
                 await asyncio.gather(*(open_case(c, n) for c in customers))
+            await keep_going()
 
         load_task = asyncio.create_task(load())
         await asyncio.sleep(0.5)
         around_support = await restart(supervisor, "support", load_task, failures)
         await asyncio.sleep(0.5)
         around_refund = await restart(supervisor, "refund", load_task, failures)
+        both_restarted.set()
         await asyncio.wait_for(load_task, 120)
 
         # Each restart really happened under load: calls failed with a retryable status around it
