@@ -46,6 +46,9 @@ import uvloop
 from bench.stats import EndpointSamples, Recorder
 
 CONNECT_BATCH = 256
+# The BFF turning a request away past its bound on work in flight (bff/admission.py): counted as
+# "shed", apart from 503s that say something is down.
+SHED, SHED_REASON = "shed", b'"SERVER_BUSY"'
 MAX_RETRY_AFTER_S = 5.0  # a closed-loop connection told to come back later waits at most this
 now = time.perf_counter
 
@@ -159,6 +162,7 @@ class HttpConnection(asyncio.Protocol):
         self.inflight: tuple[HttpEndpoint, float, float] | None = None  # (endpoint, due, sent)
         self.lost = asyncio.get_running_loop().create_future()
         self.retry_after_s = 0.0  # of the answer being read
+        self.error_body = b""  # of the answer being read, when it is a 503
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -185,6 +189,12 @@ class HttpConnection(asyncio.Protocol):
         if name.lower() == b"retry-after" and value.isdigit():
             self.retry_after_s = min(float(value), MAX_RETRY_AFTER_S)
 
+    def on_body(self, body: bytes) -> None:
+        # Only a 503's body is kept (a few hundred bytes, and rare): it says whether the BFF shed the
+        # request (SERVER_BUSY) or could not serve it.
+        if self.parser.get_status_code() == 503 and len(self.error_body) < 4096:
+            self.error_body += body
+
     def on_message_complete(self) -> None:
         finished = now()
         if self.inflight is None:
@@ -192,7 +202,9 @@ class HttpConnection(asyncio.Protocol):
         endpoint, due, sent = self.inflight
         self.inflight = None
         status = self.parser.get_status_code()
-        self.gen.answered(endpoint, status, due, sent, finished)
+        shed = status == 503 and SHED_REASON in self.error_body
+        self.error_body = b""
+        self.gen.answered(endpoint, status, due, sent, finished, kind=SHED if shed else None)
         wait_s, self.retry_after_s = self.retry_after_s, 0.0
         self.gen.idle(self, wait_s)
 
@@ -331,7 +343,15 @@ class HttpLoad:
     def _counted(self, due: float, sent: float) -> bool:
         return self.window.counts(due if self.mode == "open" else sent)
 
-    def answered(self, endpoint: HttpEndpoint, status: int, due: float, sent: float, finished: float) -> None:
+    def answered(
+        self,
+        endpoint: HttpEndpoint,
+        status: int,
+        due: float,
+        sent: float,
+        finished: float,
+        kind: str | None = None,
+    ) -> None:
         self._settled()
         if not self._counted(due, sent) or (self.mode == "closed" and finished > self.window.end):
             return
@@ -339,7 +359,7 @@ class HttpLoad:
         if 200 <= status < 400:
             endpoint.samples.ok(latency, str(status))
         else:
-            endpoint.samples.failed(str(status), latency)
+            endpoint.samples.failed(kind or str(status), latency)
 
     def unanswered(self, endpoint: HttpEndpoint, kind: str, due: float, sent: float) -> None:
         self._settled()

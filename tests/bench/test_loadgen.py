@@ -24,7 +24,8 @@ STALL_S = 0.3
 
 class StallingServer(asyncio.Protocol):
     """HTTP/1.1 keep-alive; answers 200 "ok", except request number `stall_at`, answered STALL_S late,
-    paths starting with /missing, answered 404, and /busy, answered 503 with Retry-After: 1."""
+    paths starting with /missing, answered 404, /busy, answered 503 with Retry-After: 1, and /shed,
+    answered 503 with the BFF's SERVER_BUSY problem."""
 
     count = 0
     stall_at = -1
@@ -49,10 +50,13 @@ class StallingServer(asyncio.Protocol):
         StallingServer.count += 1
         line = head.split(b"\r\n", 1)[0]
         status = b"404 Not Found" if b" /missing" in line else b"200 OK"
-        extra = b""
+        extra, body = b"", b"ok"
         if b" /busy" in line:
             status, extra = b"503 Service Unavailable", b"\r\nRetry-After: 1"
-        answer = b"HTTP/1.1 " + status + extra + b"\r\nContent-Length: 2\r\n\r\nok"
+        if b" /shed" in line:
+            status, body = b"503 Service Unavailable", b'{"status":503,"reason":"SERVER_BUSY"}'
+        length = str(len(body)).encode()
+        answer = b"HTTP/1.1 " + status + extra + b"\r\nContent-Length: " + length + b"\r\n\r\n" + body
         self.busy = True
         delay = STALL_S if StallingServer.count == StallingServer.stall_at else 0.0
         asyncio.get_running_loop().call_later(delay, self._answer, answer)
@@ -127,6 +131,25 @@ async def test_non_2xx_answers_are_errors_with_their_status(http_port: int) -> N
     assert result["endpoints"]["missing"]["error_kinds"] == {"404": result["endpoints"]["missing"]["errors"]}
     assert result["endpoints"]["ok"]["errors"] == 0
     assert result["all"]["requests"] == 100
+
+
+async def test_a_request_the_bff_shed_is_counted_as_shed_other_503s_by_status(http_port: int) -> None:
+    both = plan(
+        http_port,
+        "open",
+        rate=100,
+        endpoints=[
+            {"name": "shed", "role": "customer", "path": "/shed"},
+            {"name": "down", "role": "customer", "path": "/busy"},
+        ],
+    )
+    result = await HttpLoad(both).run()
+
+    shed, down = result["endpoints"]["shed"], result["endpoints"]["down"]
+    assert shed["requests"] > 0
+    assert shed["error_kinds"] == {"shed": shed["requests"]}
+    assert down["requests"] > 0
+    assert down["error_kinds"] == {"503": down["requests"]}
 
 
 async def test_a_closed_loop_told_to_retry_after_a_second_waits_that_long(http_port: int) -> None:
