@@ -8,7 +8,9 @@ the bound moves, as TCP's congestion window does (additive increase, multiplicat
 
 - answers are looked at in windows of `target_s`;
 - a window whose median answer took longer than `target_s` cuts the bound by `backoff`;
-- a window that was fast and used most of the bound raises it by one.
+- a window that was fast and used most of the bound raises it by one (probing for more);
+- a window that was fast and used less than that lets it grow back by a tenth: the bound is not
+  what holds the load back, and left low after an overload it would shed the next burst for nothing.
 
 The median, not every answer: one slow dependency (the shop timing out) slows the routes that need
 it, not the whole BFF, and must not shut the door on everything else. The bound stays between
@@ -71,6 +73,8 @@ class AdmissionLimit:
             self.limit = max(self.floor, int(self.limit * self.backoff))
         elif self._busiest * 4 >= self.limit * 3:
             self.limit = min(self.ceiling, self.limit + 1)
+        else:
+            self.limit = min(self.ceiling, self.limit + max(1, self.limit // 10))
         ADMISSION_LIMIT.set(self.limit)
         self._window_ends = now + self.target_s
         self._answers = self._slow = 0

@@ -74,13 +74,28 @@ def test_fast_windows_that_use_most_of_the_limit_raise_it_by_one_up_to_the_ceili
     _window(limit, clock, [1.0] * 20)
     assert limit.limit == 12
 
-    _window(limit, clock, [0.01] * 5)  # used under 3/4 of the bound: no evidence it can take more
-    assert limit.limit == 12
     _window(limit, clock, [0.01] * 12)
     assert limit.limit == 13
+    _window(limit, clock, [0.01] * 13)
+    assert limit.limit == 14
     for _ in range(20):
         _window(limit, clock, [0.01] * limit.limit)
     assert limit.limit == 25
+
+
+def test_fast_windows_that_leave_most_of_the_limit_unused_let_it_grow_back_by_a_tenth() -> None:
+    """After an overload the bound is low; once the load is gone it must not shed the next burst."""
+    clock = Clock()
+    limit = AdmissionLimit(ceiling=200, target_s=TARGET, floor=4, backoff=0.5, clock=clock)
+    for _ in range(3):
+        _window(limit, clock, [1.0] * 30)
+    assert limit.limit == 25
+
+    _window(limit, clock, [0.01] * 3)  # a quiet window: the bound is not what holds anything back
+    assert limit.limit == 27
+    for _ in range(30):
+        _window(limit, clock, [0.01] * 3)
+    assert limit.limit == 200
 
 
 def test_the_limit_is_judged_once_per_window() -> None:
