@@ -41,7 +41,8 @@ describe('Header', () => {
 
   it('has a theme switch that follows the device until a theme is chosen', async () => {
     const { user } = renderApp('/sign-in', null);
-    const trigger = screen.getByRole('button', { name: 'Theme: Match my device' });
+    // The menu loads right after the page paints; until then its button shows, disabled.
+    const trigger = await screen.findByRole('button', { name: 'Theme: Match my device' });
     await user.click(trigger);
     const menu = await screen.findByRole('menu', { name: /^Theme/ });
     expect(within(menu).getByRole('menuitemradio', { name: 'Match my device' })).toHaveAttribute('aria-checked', 'true');

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { Suspense, lazy, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, queryKeys, useSession } from './api';
@@ -8,10 +8,27 @@ import {
   Button,
   Icon,
   ShortcutsProvider,
-  ThemeSwitch,
   ToastProvider,
   useShortcutSettings,
 } from './components';
+
+// The theme menu (React Aria's menu, popover and overlay code) is not needed to paint the page:
+// it loads right after, and until then its button shows, disabled.
+const ThemeMenu = lazy(() => import('./components/ThemeSwitch').then((m) => ({ default: m.ThemeSwitch })));
+
+function ThemeSwitch() {
+  return (
+    <Suspense
+      fallback={
+        <Button variant="quiet" className="theme-switch" aria-label="Theme" isDisabled icon={<Icon name="sun" />}>
+          Theme
+        </Button>
+      }
+    >
+      <ThemeMenu />
+    </Suspense>
+  );
+}
 
 function roleName(role: string): string {
   if (role === 'lead') return 'Support lead';
