@@ -154,13 +154,14 @@ def case_list_statement(
 
     source = "cases"
     key = "id"  # the column the keyset runs on
+    text_drives = False  # whether the text index's matches drive the page (else cases do)
     expression = search_expression(wanted.text, include_internal=search.include_internal_text)
     if expression is not None:
         params.append(expression)
         if wanted.customer_id is not None or wanted.order_id is not None or common_text:
             where.append(f"EXISTS ({_MATCHES_THIS_CASE})")
-            expression = None  # the text is a filter like the others now: cases drive
         else:
+            text_drives = True
             # CROSS JOIN keeps the index walk outside: matches come in rowid order, no sorting.
             source = "case_text CROSS JOIN cases ON cases.id = case_text.rowid"
             where.append("case_text MATCH ?")
@@ -184,7 +185,7 @@ def case_list_statement(
     walks_in_order = (
         wanted.order is CaseOrder.DUE or wanted.assignee is not AssigneeScope.ANY or wanted.breached_only
     )
-    if len(statuses) > 1 and expression is None and walks_in_order:
+    if len(statuses) > 1 and not text_drives and walks_in_order:
         # The agents' queues ("open or in progress, soonest due first"; "(unassigned) breached,
         # newest first"): with `status IN (...)` SQLite reads every matching case (every breached
         # one, through (status, breach_at_ms)) and sorts them. One walk per status of an index in the
