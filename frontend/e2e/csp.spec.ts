@@ -1,5 +1,5 @@
 import { devices, expect, test, type Page } from '@playwright/test';
-import { watchConsole } from './helpers';
+import { stubSignedOut, watchConsole } from './helpers';
 
 // On iPhones and iPads, React Aria locks the page's scrolling behind a menu, popover or dialog
 // with a <style> element it adds to <head>. The CSP allows no inline style but that one text, by
@@ -28,13 +28,7 @@ async function poseAsIPhone(page: Page): Promise<void> {
 test("React Aria's scroll lock for iOS is allowed by the CSP", async ({ page }) => {
   const errors = watchConsole(page);
   await poseAsIPhone(page);
-  await page.route('**/api/session', (route) =>
-    route.fulfill({
-      status: 401,
-      contentType: 'application/problem+json',
-      body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Please sign in.' }),
-    }),
-  );
+  await stubSignedOut(page);
   const response = await page.goto('/sign-in');
   expect(response?.headers()['content-security-policy']).toMatch(/style-src 'self' 'sha256-[A-Za-z0-9+/]+=*'/);
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();

@@ -28,6 +28,17 @@ export function watchConsole(page: Page): string[] {
   return errors;
 }
 
+/** Answers "who is signed in?" with 401, so that a page needs no backend to show signed out. */
+export async function stubSignedOut(page: Page): Promise<void> {
+  await page.route('**/api/session', (route) =>
+    route.fulfill({
+      status: 401,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Please sign in.' }),
+    }),
+  );
+}
+
 export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.goto('/sign-in');
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();

@@ -1,18 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { watchConsole } from './helpers';
+import { stubSignedOut, watchConsole } from './helpers';
 
 // Needs only the built app, served by the BFF, `vite preview` or the mock BFF: the answer to
 // "who is signed in?" is stubbed, so no backend is needed. The sign-in page renders, is
 // keyboard-ready and logs no errors.
 test('the sign-in page renders without console errors', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.route('**/api/session', (route) =>
-    route.fulfill({
-      status: 401,
-      contentType: 'application/problem+json',
-      body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Please sign in.' }),
-    }),
-  );
+  await stubSignedOut(page);
   await page.goto('/sign-in');
   const heading = page.getByRole('heading', { level: 1, name: 'Sign in' });
   await expect(heading).toBeVisible();
@@ -42,13 +36,7 @@ test('the first load carries no menu code, and the theme menu comes right after'
     expect(code.includes('menuitemradio'), `${path} holds the menu's code`).toBe(false);
   }
 
-  await page.route('**/api/session', (route) =>
-    route.fulfill({
-      status: 401,
-      contentType: 'application/problem+json',
-      body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Please sign in.' }),
-    }),
-  );
+  await stubSignedOut(page);
   await page.goto('/sign-in');
   await page.getByRole('button', { name: /^Theme/ }).click();
   await expect(page.getByRole('menu', { name: 'Theme' })).toBeVisible();
