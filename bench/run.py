@@ -48,7 +48,6 @@ from bench.procs import (
     Started,
     background_cpu_percent,
     children_of,
-    free_port,
     pids_named,
     start,
     stop_pid,
@@ -72,7 +71,7 @@ from bench.scenarios import (
     served,
 )
 from bench.seed import BENCH_PASSWORD, SeedSpec, seed
-from launcher.system import grpc_serving
+from launcher.system import free_port, grpc_serving
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SESSION_COOKIE = "__Host-acme_session"

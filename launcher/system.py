@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import secrets
 import signal
 import socket
@@ -53,9 +54,37 @@ log = get_logger("launcher")
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A loopback port where nothing listens, for a server about to start there.
+
+    It is drawn from below the kernel's range for outgoing connections: a port from bind(0) comes
+    out of that range, so any client connecting meanwhile could take it as its source port before
+    the server binds it (seen once in `make test`). Never the same port twice in one process.
+    """
+    first_outgoing, _ = _outgoing_port_range()
+    low = 10_000 if first_outgoing > 12_000 else 1_024
+    for _ in range(1_000):
+        port = random.randrange(low, first_outgoing)
+        if port in _ports_handed_out:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _ports_handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port found between {low} and {first_outgoing}")
+
+
+_ports_handed_out: set[int] = set()
+
+
+def _outgoing_port_range() -> tuple[int, int]:
+    try:
+        first, last = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(first), int(last)
+    except (OSError, ValueError):
+        return 32_768, 60_999  # Linux's default
 
 
 @dataclass

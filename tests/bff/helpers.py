@@ -24,6 +24,7 @@ from bff.accounts import UserDirectory
 from bff.config import Settings
 from bff.main import create_app
 from bff.store import KeyValueStore, MemoryStore, RedisStore
+from launcher.system import free_port
 from tests.bff.fakes import demo_directory
 
 SECRET = "test-identity-secret-" + "k" * 24
@@ -111,13 +112,6 @@ class PrivateRedis:
             self.process.terminate()
             self.process.wait(5)
             self.process = None
-
-
-def free_port() -> int:
-    """A port where nothing listens (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def unique_prefix() -> str:
