@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.bff.helpers import SECRET, free_port
+from launcher.system import free_port
+from tests.bff.helpers import SECRET
 
 pytestmark = pytest.mark.integration
 

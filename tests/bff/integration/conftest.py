@@ -17,13 +17,14 @@ from fastapi import FastAPI
 
 from bff.config import Settings
 from kit.grpc_server import GrpcServer
+from launcher.system import free_port
 from refund_svc.config import Settings as RefundSettings
 from refund_svc.server import create_server as create_refund_server
 from shop_stub.config import Settings as ShopSettings
 from shop_stub.server import create_server as create_shop_server
 from support_svc.config import Settings as SupportSettings
 from support_svc.server import create_server as create_support_server
-from tests.bff.helpers import SECRET, client, free_port, running, settings, sign_in
+from tests.bff.helpers import SECRET, client, running, settings, sign_in
 
 pytestmark = pytest.mark.integration
 

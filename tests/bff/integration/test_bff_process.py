@@ -19,7 +19,8 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bff.__main__ import SHUTDOWN_GRACE_S
-from tests.bff.helpers import REDIS_URL, SECRET, free_port, unique_prefix
+from launcher.system import free_port
+from tests.bff.helpers import REDIS_URL, SECRET, unique_prefix
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,8 @@ from acme.refund.v1 import refund_pb2, refund_service_pb2, refund_service_pb2_gr
 from bff.sessions import COOKIE_NAME
 from bff.state import AppState
 from kit.identity import Identity, Role, bearer_metadata
-from tests.bff.helpers import CSRF, SECRET, PrivateRedis, client, free_port, running, settings, sign_in
+from launcher.system import free_port
+from tests.bff.helpers import CSRF, SECRET, PrivateRedis, client, running, settings, sign_in
 from tests.bff.integration.conftest import People, Services, bff_settings
 
 CASE = {"orderId": "ord_1001", "category": "damaged_item", "subject": "Broken", "description": "In pieces"}

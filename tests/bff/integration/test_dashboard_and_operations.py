@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from prometheus_client import REGISTRY
 
-from tests.bff.helpers import CSRF, ask_refund, client, eventually, free_port, open_case, running
+from launcher.system import free_port
+from tests.bff.helpers import CSRF, ask_refund, client, eventually, open_case, running
 from tests.bff.integration.conftest import People, Services, bff_settings
 
 

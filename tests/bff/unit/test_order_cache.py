@@ -11,8 +11,8 @@ from bff import schemas
 from bff.orders import OrderLookup, ShopOrder
 from bff.store import RedisStore
 from kit.identity import Identity, Role
+from launcher.system import free_port
 from tests.bff.fakes import FakeOrderSource
-from tests.bff.helpers import free_port
 
 ANA = Identity("cus_1001", Role.CUSTOMER)
 

@@ -11,7 +11,8 @@ from structlog.testing import capture_logs
 
 from bff import main
 from bff.store import MemoryStore, RedisStore, StoreUnavailableError
-from tests.bff.helpers import PrivateRedis, free_port, settings
+from launcher.system import free_port
+from tests.bff.helpers import PrivateRedis, settings
 
 
 class FakeClock:
