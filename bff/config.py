@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # Orders also kept in this process's memory for this long (at most order_cache_ttl_s): most
     # pages need one, and a Redis round trip costs more of the BFF's CPU than the rest of a lookup.
     order_cache_near_ttl_s: float = Field(default=5.0, ge=0)
+    # Staff list pages (the queue, a search, the approvals queue) shared by the team for this long;
+    # nobody sees one older than their own last change (bff.shared_pages). 0: never shared.
+    shared_page_ttl_s: float = Field(default=1.0, ge=0, le=60)
     session_idle_timeout_s: float = Field(default=30 * 60, gt=0)
     session_absolute_timeout_s: float = Field(default=12 * 60 * 60, gt=0)
     static_dir: Path = Path("frontend/dist")

@@ -32,6 +32,7 @@ from bff.ratelimit import RateLimiter
 from bff.refunds import RefundViews
 from bff.routers import agents, cases, dashboard, health, orders, refunds, session
 from bff.sessions import SessionManager
+from bff.shared_pages import SharedPages
 from bff.state import AppState
 from bff.static import add_frontend_routes
 from bff.store import KeyValueStore, MemoryStore, RedisStore, StoreUnavailableError
@@ -70,6 +71,8 @@ def create_app(
     """`directory` and `store_factory` let tests put fakes of the ports in; production uses the
     defaults (the accounts file, Redis)."""
     users = directory or JsonFileUserDirectory(settings.accounts_file)
+    # Made here, not in the lifespan: the front door tells it of every change (bff.shared_pages).
+    shared_pages = SharedPages(settings.shared_page_ttl_s)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -118,6 +121,7 @@ def create_app(
                 store,
                 timeout_s=settings.readiness_timeout_s,
             ),
+            shared_pages=shared_pages,
         )
         try:
             yield
@@ -145,6 +149,7 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         max_in_flight=settings.max_in_flight,
         latency_target_s=settings.latency_target_ms / 1000,
+        on_change=shared_pages.changed_by,
     )
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]
     return app

@@ -25,6 +25,13 @@ ORDER_CACHE = Counter(
     ["lookup", "result"],
 )
 
+SHARED_PAGES = Counter(
+    "bff_shared_pages_total",
+    "Staff list pages asked for, by how they were answered: kept (hit), a call already running"
+    " (joined), a call of their own (miss)",
+    ["outcome"],
+)
+
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
@@ -35,6 +42,13 @@ def observe(method: str, route: str, status: int, duration_s: float) -> None:
 
 def order_cache(lookup: Literal["order", "orders"], hit: bool) -> None:
     ORDER_CACHE.labels(lookup, "hit" if hit else "miss").inc()
+
+
+_SHARED_PAGE_OUTCOMES = {outcome: SHARED_PAGES.labels(outcome) for outcome in ("hit", "joined", "miss")}
+
+
+def shared_page(outcome: Literal["hit", "joined", "miss"]) -> None:
+    _SHARED_PAGE_OUTCOMES[outcome].inc()
 
 
 def render() -> bytes:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from opentelemetry import trace
 from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bff.admission import AdmissionLimit
 from bff.metrics import observe
 from bff.problems import ProblemError, internal_error, problem_response
+from bff.sessions import COOKIE_NAME
 from kit import tracing
 from kit.context import new_request_id, request_id_var
 from kit.logs import get_logger
@@ -86,7 +88,10 @@ class FrontDoorMiddleware:
     fewer while answers are slower than `latency_target_s`). Past it a request is answered 503 at
     once (it costs ~nothing) instead of queueing: under overload every queued request would wait
     longer than anyone waits, so most would time out and the answered ones would fall below capacity
-    (bench/README.md saw it). Streams, health, metrics and static files are not counted."""
+    (bench/README.md saw it). Streams, health, metrics and static files are not counted.
+
+    `on_change`: told the session cookie of every state-changing API request as its answer starts
+    (bff.shared_pages: nobody is shown a shared page older than their own last change)."""
 
     def __init__(
         self,
@@ -96,11 +101,13 @@ class FrontDoorMiddleware:
         max_body_bytes: int,
         max_in_flight: int = 256,
         latency_target_s: float = 0.0,
+        on_change: Callable[[str], None] | None = None,
     ) -> None:
         self.app = app
         self.allowed_origins = frozenset(allowed_origins)
         self.max_body_bytes = max_body_bytes
         self.admission = AdmissionLimit(ceiling=max_in_flight, target_s=latency_target_s)
+        self.on_change = on_change
 
     def _refusal(self, scope: Scope, headers: Headers) -> ProblemError | None:
         if scope["method"] not in STATE_CHANGING:
@@ -149,6 +156,18 @@ class FrontDoorMiddleware:
             )
         return None
 
+    def _changer(self, scope: Scope, headers: Headers) -> Callable[[], None] | None:
+        """For a state-changing request from a browser with a session: what tells `on_change` that
+        this browser changed something, once the request has ended (failed ones too: a call that
+        timed out may still have made its change)."""
+        if self.on_change is None or scope["method"] not in STATE_CHANGING:
+            return None
+        session = cookie_parser(headers.get("cookie", "")).get(COOKIE_NAME)
+        if not session:
+            return None
+        on_change = self.on_change
+        return lambda: on_change(session)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -175,10 +194,14 @@ class FrontDoorMiddleware:
         if scope.get("scheme") == "https":
             extra.append(_HSTS)
         state = {"status": 0}
+        # Told before the answer leaves, so that the browser's next request already finds it told.
+        changed_by = self._changer(scope, headers) if is_api else None
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state["status"] = message["status"]
+                if changed_by is not None:
+                    changed_by()
                 raw = [
                     (k, v)
                     for k, v in message.get("headers", [])

@@ -14,6 +14,7 @@ from bff.orders import OrderLookup
 from bff.ratelimit import Limit, RateLimiter
 from bff.refunds import RefundViews
 from bff.sessions import SessionManager
+from bff.shared_pages import SharedPages
 from bff.store import KeyValueStore
 
 
@@ -30,6 +31,7 @@ class AppState:
     orders: OrderLookup
     refund_views: RefundViews
     readiness: Readiness
+    shared_pages: SharedPages
 
     @property
     def sign_in_per_account(self) -> Limit:

@@ -46,13 +46,17 @@ async def create_case(
     responses=problems(*READ_ERRORS, 400, 403),
 )
 async def list_cases(
-    query: Annotated[schemas.CaseQuery, Query()], user: CurrentUser, state: State
+    query: Annotated[schemas.CaseQuery, Query()], user: CurrentUser, state: State, cookie: SessionCookie
 ) -> schemas.CaseListResponse:
     if user.role == Role.CUSTOMER and (query.assignee or query.breached):
         raise ProblemError(
             status=403, reason="STAFF_ONLY", detail="Only the support team can filter by assignee or SLA."
         )
-    cases, next_token = await state.support.list_cases(user.identity, query)
+    # The same for every member of the team unless it is "assigned to me" (bff.shared_pages).
+    shared = None if query.assignee in ("mine", user.id) else ("cases", query.model_dump_json())
+    cases, next_token = await state.shared_pages.get(
+        user.identity, cookie, shared, lambda: state.support.list_cases(user.identity, query)
+    )
     return schemas.CaseListResponse(cases=cases, next_page_token=next_token)
 
 

@@ -8,7 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from bff import schemas
-from bff.deps import CaseId, CreateRequestId, CurrentUser, CustomerUser, OrderId, RefundId, StaffUser, State
+from bff.deps import (
+    CaseId,
+    CreateRequestId,
+    CurrentUser,
+    CustomerUser,
+    OrderId,
+    RefundId,
+    SessionCookie,
+    StaffUser,
+    State,
+)
 from bff.problems import ProblemError
 from bff.routers.common import READ_ERRORS, WRITE_ERRORS, problems
 
@@ -64,11 +74,16 @@ async def create_refund(
     responses=problems(*READ_ERRORS, 400),
 )
 async def list_refunds(
-    query: Annotated[schemas.RefundQuery, Query()], user: CurrentUser, state: State
+    query: Annotated[schemas.RefundQuery, Query()], user: CurrentUser, state: State, cookie: SessionCookie
 ) -> schemas.RefundListResponse:
     """Customers: their own refunds. Agents and leads: all of them (with status=pending_approval, the
-    approvals queue)."""
-    records, next_token = await state.refunds.list_refunds(user.identity, query)
+    approvals queue), shared by the team for a moment (bff.shared_pages)."""
+    records, next_token = await state.shared_pages.get(
+        user.identity,
+        cookie,
+        ("refunds", query.model_dump_json()),
+        lambda: state.refunds.list_refunds(user.identity, query),
+    )
     refunds = await state.refund_views.render(user, records)
     return schemas.RefundListResponse(refunds=refunds, next_page_token=next_token)
 
