@@ -15,6 +15,8 @@ COMPARISONS: dict[str, tuple[str, str]] = {
     "bff.case_page.open@75%": ("ceiling.passthrough.open@75%", "p99"),
     "bff.queue.closed": ("ceiling.passthrough.closed", "throughput"),
     "bff.search.closed": ("ceiling.passthrough.closed", "throughput"),
+    "bff.queue.unshared.closed": ("ceiling.passthrough.closed", "throughput"),
+    "bff.search.unshared.closed": ("ceiling.passthrough.closed", "throughput"),
     "bff.orders.cached.closed": ("bff.orders.uncached.closed", "throughput"),
     "bff.orders.cached.open": ("bff.orders.uncached.open", "p99"),
     "ceiling.passthrough.closed": ("ceiling.http.closed", "throughput"),
@@ -262,7 +264,7 @@ def evaluate(results: dict[str, Any], *, smoke: bool) -> list[dict[str, Any]]:
         )
     for prefix, label in (
         ("bff.mix.open@", "mix"),
-        ("bff.mix_queue_newest.open@", "mix with the queue sorted by age"),
+        ("bff.mix_unshared.open@", "mix with no page shared between staff"),
     ):
         targets += _capacity(results, prefix, label)
     hundred_k = [r for r in results.get("growth", []) if r["cases"] == 100_000]

@@ -60,7 +60,6 @@ from bench.scenarios import (
     CUSTOMER_CASE_PAGE,
     CUSTOMER_ORDERS,
     MIX,
-    MIX_QUEUE_NEWEST,
     Endpoint,
     GrpcCall,
     global_vars,
@@ -166,6 +165,7 @@ class Bench:
         self.openapi: dict[str, Any] = {}
         self.not_measured: list[str] = []
         self.profile_rate = options.rate  # the mix's rate, or the last probed rate when it missed
+        self.system_overrides: dict[str, str] = {}  # settings on top of the usual ones (restart_with)
 
     # --- the run --------------------------------------------------------------------------------
 
@@ -233,6 +233,7 @@ class Bench:
             "SHOP_CUSTOMERS": str(self.fixture["shop_customers"]),
             "BFF_ACCOUNTS_FILE": str(data_dir / "bench-accounts.json"),
             "BFF_REDIS_KEY_PREFIX": self.prefix,
+            **self.system_overrides,
         }
         if not restart:
             self.say("starting the system (python -m launcher run --free-ports --quiet) ...")
@@ -585,11 +586,11 @@ class Bench:
             await self.recover(f"the mix at {self.o.rate:g} req/s")
             if self.o.probe_shares:
                 self.profile_rate = await self.probe_mix_capacity("bff.mix.open", self.mix)
-                # The same mix with the agents' queue sorted by age instead of due time: what the rest
-                # of the system can do once the queue sort is cheap (see the recommendations).
-                await self.probe_mix_capacity(
-                    "bff.mix_queue_newest.open", served(MIX_QUEUE_NEWEST, self.openapi)
-                )
+                # The same mix with no list page shared between staff: what the BFF's sharing of the
+                # team's queue pages (bff.shared_pages) is worth.
+                await self.restart_with(UNSHARED, "with no page shared between staff")
+                await self.probe_mix_capacity("bff.mix_unshared.open", self.mix)
+                await self.restart_with({}, "as configured by default")
 
         self.say("system: case page (closed loop, then open loop at 50% and 75% of its own rate) ...")
         bff = int(self.state["ports"]["bff"])
@@ -654,6 +655,25 @@ class Bench:
         )
         if not answered_well(queue[0]):
             await self.recover("the queue closed loop")
+        # Most of the team's queue and search pages above were shared (bff.shared_pages): the same
+        # again with every page fetched, which is what listing and searching cost.
+        await self.restart_with(UNSHARED, "with no page shared between staff")
+        for name, endpoint in (("search", AGENT_SEARCH), ("queue", AGENT_QUEUE)):
+            unshared = await self.run_batch(
+                f"{name}-unshared",
+                [
+                    self._closed(
+                        f"bff.{name}.unshared.closed",
+                        int(self.state["ports"]["bff"]),
+                        (endpoint,),
+                        users=agents,
+                    )
+                ],
+                self.system_pids(),
+            )
+            if not answered_well(unshared[0]):
+                await self.recover(f"the {name} closed loop with no page shared")
+        await self.restart_with({}, "as configured by default")
         bff = int(self.state["ports"]["bff"])
         pids = self.system_pids()
 
@@ -727,6 +747,14 @@ class Bench:
                 return rate
             await self.recover(f"{name} at {rate:g} req/s")
         return rate
+
+    async def restart_with(self, overrides: dict[str, str], how: str) -> None:
+        """Restarts the system with these settings on top of the usual ones (until the next call);
+        sessions live in Redis, so everyone stays signed in."""
+        self.system_overrides = overrides
+        self.say(f"  restarting the system {how} ...")
+        self.stop_system()
+        await self.start_system(self.work / "system", restart=True)
 
     async def writes_work(self) -> bool:
         """One internal note through support_svc: does it still accept writes?"""
@@ -1055,6 +1083,10 @@ class Bench:
             print(f"kept for a look: {self.work} (logs in {self.logs})", file=sys.stderr)
         elif not self.o.keep_data and self.o.data_dir is None:
             shutil.rmtree(self.work, ignore_errors=True)
+
+
+# The BFF sharing no list page between staff (bff.shared_pages): every page is fetched.
+UNSHARED = {"BFF_SHARED_PAGE_TTL_S": "0"}
 
 
 def _module_of(name: str) -> str:

@@ -107,8 +107,6 @@ MIX = (
     AGENT_APPROVALS,
     AGENT_APPROVE,
 )
-AGENT_QUEUE_NEWEST = Endpoint("agent.queue", "agent", 14, "GET", "/api/cases?status=open&status=in_progress")
-MIX_QUEUE_NEWEST = tuple(AGENT_QUEUE_NEWEST if e is AGENT_QUEUE else e for e in MIX)
 
 
 def served(endpoints: tuple[Endpoint, ...], openapi: dict[str, Any]) -> tuple[Endpoint, ...]:

@@ -38,6 +38,8 @@ EXPECTED = {
     "bff.case_page.open@75%own",
     "bff.queue.closed",
     "bff.search.closed",
+    "bff.queue.unshared.closed",
+    "bff.search.unshared.closed",
     "bff.orders.cached.closed",
     "bff.orders.uncached.closed",
     "bff.orders.cached.open",
