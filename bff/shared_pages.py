@@ -27,8 +27,9 @@ from typing import Any, Literal
 from bff import metrics
 from kit.identity import Identity
 
-# Pages kept at once (a page token makes a key of its own): when full, the oldest go first.
-MAX_PAGES = 2_000
+# Pages kept at once (a page token or a search makes a key of its own; a page of 50 cases holds
+# ~100 kB of models): when full, the oldest go first.
+MAX_PAGES = 256
 
 Outcome = Literal["hit", "joined", "miss"]
 
@@ -102,11 +103,16 @@ class SharedPages:
         kept = self._pages.get(key)
         if kept is not None and kept.fetched_at > fetching.started_at:
             return  # a fresher fetch already finished
-        if key not in self._pages and len(self._pages) >= MAX_PAGES:
-            self._evict(self._clock())
+        # Re-inserted at the end, so that the dict stays in the order pages were kept: the oldest
+        # (and so the first to expire) are at its front.
+        self._pages.pop(key, None)
         self._pages[key] = _Page(fetching.started_at, task.result())
+        self._drop_old(self._clock())
 
-    def _evict(self, now: float) -> None:
-        self._pages = {k: p for k, p in self._pages.items() if now - p.fetched_at < self._ttl_s}
-        while len(self._pages) >= MAX_PAGES:
-            del self._pages[next(iter(self._pages))]
+    def _drop_old(self, now: float) -> None:
+        pages = self._pages
+        while pages:
+            oldest = next(iter(pages))
+            if len(pages) <= MAX_PAGES and now - pages[oldest].fetched_at < self._ttl_s:
+                return
+            del pages[oldest]

@@ -157,7 +157,9 @@ async def test_a_ttl_of_zero_shares_nothing(clock: Clock) -> None:
     assert service.calls == 2
 
 
-async def test_pages_kept_are_bounded(pages: SharedPages, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_pages_kept_are_bounded(
+    pages: SharedPages, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(shared_pages, "MAX_PAGES", 3)
     service = Service()
     for page in range(5):
@@ -166,3 +168,7 @@ async def test_pages_kept_are_bounded(pages: SharedPages, monkeypatch: pytest.Mo
     # The newest are the ones kept.
     assert await pages.get(AGENT, "browser-1", ("cases", "page token 4"), service.fetch) == "page from call 5"
     assert service.calls == 5
+    # Expired pages go as soon as another page is kept, not only when the room runs out.
+    clock.now += 2
+    await pages.get(AGENT, "browser-1", ("cases", "page token 9"), service.fetch)
+    assert list(pages._pages) == [(Role.AGENT, ("cases", "page token 9"))]
