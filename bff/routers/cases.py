@@ -48,6 +48,8 @@ async def create_case(
 async def list_cases(
     query: Annotated[schemas.CaseQuery, Query()], user: CurrentUser, state: State, cookie: SessionCookie
 ) -> schemas.CaseListResponse:
+    """A page of cases: customers see their own; staff filter, search and sort the queue. A staff
+    list may be up to a second old, never older than the caller's own last change."""
     if user.role == Role.CUSTOMER and (query.assignee or query.breached):
         raise ProblemError(
             status=403, reason="STAFF_ONLY", detail="Only the support team can filter by assignee or SLA."

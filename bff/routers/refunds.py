@@ -77,7 +77,9 @@ async def list_refunds(
     query: Annotated[schemas.RefundQuery, Query()], user: CurrentUser, state: State, cookie: SessionCookie
 ) -> schemas.RefundListResponse:
     """Customers: their own refunds. Agents and leads: all of them (with status=pending_approval, the
-    approvals queue), shared by the team for a moment (bff.shared_pages)."""
+    approvals queue); a staff list may be up to a second old, never older than the caller's own last
+    change."""
+    # Staff pages are shared by the team for BFF_SHARED_PAGE_TTL_S (bff.shared_pages).
     records, next_token = await state.shared_pages.get(
         user.identity,
         cookie,

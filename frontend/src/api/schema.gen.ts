@@ -28,7 +28,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Cases */
+        /**
+         * List Cases
+         * @description A page of cases: customers see their own; staff filter, search and sort the queue. A staff
+         *     list may be up to a second old, never older than the caller's own last change.
+         */
         get: operations["listCases"];
         put?: never;
         /** Create Case */
@@ -239,7 +243,8 @@ export interface paths {
         /**
          * List Refunds
          * @description Customers: their own refunds. Agents and leads: all of them (with status=pending_approval, the
-         *     approvals queue).
+         *     approvals queue); a staff list may be up to a second old, never older than the caller's own last
+         *     change.
          */
         get: operations["listRefunds"];
         put?: never;
