@@ -11,7 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.types import Message, Receive, Scope, Send
 
+from bff.middleware import FrontDoorMiddleware
 from bff.sessions import COOKIE_NAME
 from tests.bff.helpers import CSRF, client, memory_store, running, settings, sign_in
 
@@ -306,3 +308,41 @@ async def test_past_its_bound_on_work_in_flight_the_front_door_sheds_api_request
             release.set()
             assert [r.status_code for r in await asyncio.gather(*working, streaming)] == [200, 200, 200]
             assert (await http.get("/api/slow/d")).json() == {"done": "d"}
+
+
+async def test_a_browsers_change_is_told_before_its_answer_starts() -> None:
+    """bff.shared_pages relies on it: the browser's next request must already find the change noted."""
+    told: list[str] = []
+    sent: list[tuple[str, list[str]]] = []
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    front_door = FrontDoorMiddleware(
+        endpoint, allowed_origins=["http://testserver"], max_body_bytes=1000, on_change=told.append
+    )
+
+    async def outer_send(message: Message) -> None:
+        sent.append((str(message["type"]), list(told)))
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    def request(method: str, cookie: str | None) -> Scope:
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"x-requested-by", b"acme-ui"),
+            (b"origin", b"http://testserver"),
+        ]
+        if cookie:
+            headers.append((b"cookie", f"other=1; {COOKIE_NAME}={cookie}".encode()))
+        return {"type": "http", "method": method, "path": "/api/cases/1/assign", "headers": headers}
+
+    await front_door(request("POST", "session-1"), receive, outer_send)
+    assert sent[0] == ("http.response.start", ["session-1"])
+
+    # Reads, and requests without a session, change nothing anyone kept.
+    await front_door(request("GET", "session-2"), receive, outer_send)
+    await front_door(request("POST", None), receive, outer_send)
+    assert told == ["session-1"]
