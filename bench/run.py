@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import copy
 import json
 import os
 import platform
@@ -166,6 +167,7 @@ class Bench:
         self.not_measured: list[str] = []
         self.profile_rate = options.rate  # the mix's rate, or the last probed rate when it missed
         self.system_overrides: dict[str, str] = {}  # settings on top of the usual ones (restart_with)
+        self.seeded_values: tuple[dict[str, list[Any]], list[dict[str, Any]]] | None = None
 
     # --- the run --------------------------------------------------------------------------------
 
@@ -190,10 +192,12 @@ class Bench:
         today = datetime.fromisoformat(self.fixture["now"]).date()
         self.calls = grpc_calls(self.fixture, self.rng, today=today)
 
+        self.keep_seeded_databases()
         early = self.start_http_ceilings()  # they need nothing from the system: start them meanwhile
         await self.start_system(system_dir)
         await self.discover_routes()
         await self.sign_in()
+        self.keep_seeded_values()
         canned = await self.capture_canned()
         ceiling_ports = await self.start_ceilings(canned, early)
         await self.measure_ceilings(ceiling_ports)
@@ -235,7 +239,9 @@ class Bench:
             "BFF_REDIS_KEY_PREFIX": self.prefix,
             **self.system_overrides,
         }
-        if not restart:
+        if restart:
+            self.restore_seeded_data()
+        else:
             self.say("starting the system (python -m launcher run --free-ports --quiet) ...")
         launcher = start(
             "launcher",
@@ -271,6 +277,36 @@ class Bench:
         if redis_pids:
             self.pids["redis"] = redis_pids[0]
         self.say(f"system up: {self.state['bff_url']} ports {self.state['ports']}")
+
+    # Every restart begins from the seeded data: the databases as seeded, and every value a run uses
+    # up (refunds to approve, order lines to refund) available again. Otherwise the runs after the
+    # first would find those used up and send a lighter mix than the one described (no refund writes).
+
+    def keep_seeded_databases(self) -> None:
+        seeded = self.work / "seeded"
+        seeded.mkdir(exist_ok=True)
+        for database in (self.work / "system").glob("*.db"):
+            shutil.copy2(database, seeded / database.name)
+
+    def keep_seeded_values(self) -> None:
+        users = [*self.sessions.customers, *self.sessions.agents]
+        self.seeded_values = copy.deepcopy((self.vars, [u["vars"] for u in users]))
+
+    def restore_seeded_data(self) -> None:
+        """While the system is stopped: its databases as seeded (the ones it made itself, like the
+        payment gateway stand-in's, are dropped), and the load's values as they were after sign-in."""
+        system = self.work / "system"
+        for stale in [*system.glob("*.db"), *system.glob("*.db-wal"), *system.glob("*.db-shm")]:
+            stale.unlink()
+        for database in (self.work / "seeded").glob("*.db"):
+            shutil.copy2(database, system / database.name)
+        if self.seeded_values is not None:
+            global_values, user_values = copy.deepcopy(self.seeded_values)
+            self.vars = global_values
+            for user, values in zip(
+                [*self.sessions.customers, *self.sessions.agents], user_values, strict=True
+            ):
+                user["vars"] = values
 
     async def discover_routes(self) -> None:
         """The mix's endpoints that this BFF serves (older commits lack some routes)."""
