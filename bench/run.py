@@ -95,7 +95,8 @@ class Options:
     growth: tuple[int, ...] = (10_000, 100_000, 1_000_000)
     growth_s: float = 4.0
     pause_s: float = 0.2  # between two plans of one load-generator process
-    probe_shares: tuple[float, ...] = (0.7, 0.6, 0.5, 0.3, 0.2, 0.1)  # of `rate`, tried when the mix misses
+    # Shares of `rate` tried, in this order, when the mix misses its bar.
+    probe_shares: tuple[float, ...] = (0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1)
     probe_s: float = 15.0
     settle_s: float = 5.0
     log_level: str = "INFO"
