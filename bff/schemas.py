@@ -420,6 +420,11 @@ class CaseQuery(BaseModel):
     page_token: str | None = Field(default=None, alias="pageToken", max_length=2000)
     page_size: PageSize = Field(default=0, alias="pageSize")
 
+    def asks_for_own(self, viewer_id: str) -> bool:
+        """Whether it asks for the cases assigned to the one asking ("mine", or their own id): the
+        one filter whose answer depends on who asks."""
+        return self.assignee == "mine" or (self.assignee is not None and self.assignee == viewer_id)
+
 
 class RefundQuery(BaseModel):
     """GET /api/refunds query parameters."""

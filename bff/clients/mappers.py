@@ -366,7 +366,7 @@ def list_cases_request(query: schemas.CaseQuery, *, viewer_id: str) -> case_serv
         query=query.q or "",
         order_by=_SORT[query.sort],
     )
-    if query.assignee == "mine" or (query.assignee and query.assignee == viewer_id):
+    if query.asks_for_own(viewer_id):
         request.assignee_filter = case_service_pb2.ASSIGNEE_FILTER_MINE
     elif query.assignee == "unassigned":
         request.assignee_filter = case_service_pb2.ASSIGNEE_FILTER_UNASSIGNED

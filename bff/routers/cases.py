@@ -55,7 +55,7 @@ async def list_cases(
             status=403, reason="STAFF_ONLY", detail="Only the support team can filter by assignee or SLA."
         )
     # The same for every member of the team unless it is "assigned to me" (bff.shared_pages).
-    shared = None if query.assignee in ("mine", user.id) else ("cases", query.model_dump_json())
+    shared = None if query.asks_for_own(user.id) else ("cases", query.model_dump_json())
     cases, next_token = await state.shared_pages.get(
         user.identity, cookie, shared, lambda: state.support.list_cases(user.identity, query)
     )
