@@ -138,6 +138,11 @@ class Sessions:
     agents: list[dict[str, Any]] = field(default_factory=list)
     uncached: list[dict[str, Any]] = field(default_factory=list)  # customers of the uncached BFF
 
+    @property
+    def system_users(self) -> list[dict[str, Any]]:
+        """Everyone signed in to the system's own BFF."""
+        return [*self.customers, *self.agents]
+
 
 class Bench:
     def __init__(self, options: Options) -> None:
@@ -290,8 +295,7 @@ class Bench:
             shutil.copy2(database, seeded / database.name)
 
     def keep_seeded_values(self) -> None:
-        users = [*self.sessions.customers, *self.sessions.agents]
-        self.seeded_values = copy.deepcopy((self.vars, [u["vars"] for u in users]))
+        self.seeded_values = copy.deepcopy((self.vars, [u["vars"] for u in self.sessions.system_users]))
 
     def restore_seeded_data(self) -> None:
         """While the system is stopped: its databases as seeded (the ones it made itself, like the
@@ -304,9 +308,7 @@ class Bench:
         if self.seeded_values is not None:
             global_values, user_values = copy.deepcopy(self.seeded_values)
             self.vars = global_values
-            for user, values in zip(
-                [*self.sessions.customers, *self.sessions.agents], user_values, strict=True
-            ):
+            for user, values in zip(self.sessions.system_users, user_values, strict=True):
                 user["vars"] = values
 
     async def discover_routes(self) -> None:
@@ -469,7 +471,7 @@ class Bench:
             self.started.remove(proc)
 
     def _http(self, name: str, port: int, endpoints: tuple[Any, ...], **kw: Any) -> dict[str, Any]:
-        users = kw.pop("users", None) or [*self.sessions.customers, *self.sessions.agents]
+        users = kw.pop("users", None) or self.sessions.system_users
         return http_plan(
             name,
             port=port,
@@ -1025,7 +1027,7 @@ class Bench:
     def forget(self, name: str, values: list[Any]) -> None:
         """Drops used-up values of a consumable variable from every list that holds it."""
         gone = {json.dumps(v, sort_keys=True) for v in values}
-        lists = [self.vars, *(u["vars"] for u in [*self.sessions.customers, *self.sessions.agents])]
+        lists = [self.vars, *(u["vars"] for u in self.sessions.system_users)]
         for holder in lists:
             if name in holder:
                 holder[name] = [v for v in holder[name] if json.dumps(v, sort_keys=True) not in gone]

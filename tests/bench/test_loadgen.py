@@ -93,6 +93,12 @@ def plan(port: int, mode: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def open_plan_of(port: int, **paths: str) -> dict[str, Any]:
+    """An open loop at 100 req/s over endpoints named as given, each asking for its path."""
+    endpoints = [{"name": name, "role": "customer", "path": path} for name, path in paths.items()]
+    return plan(port, "open", rate=100, endpoints=endpoints)
+
+
 async def test_open_loop_counts_a_stall_against_every_request_due_during_it(http_port: int) -> None:
     StallingServer.stall_at = 40  # 0.2 s into the run at 200 req/s
     result = await HttpLoad(plan(http_port, "open", rate=200)).run()
@@ -116,16 +122,7 @@ async def test_closed_loop_only_sees_the_stalled_request_itself(http_port: int) 
 
 
 async def test_non_2xx_answers_are_errors_with_their_status(http_port: int) -> None:
-    mixed = plan(
-        http_port,
-        "open",
-        rate=100,
-        endpoints=[
-            {"name": "ok", "role": "customer", "path": "/api/x"},
-            {"name": "missing", "role": "customer", "path": "/missing"},
-        ],
-    )
-    result = await HttpLoad(mixed).run()
+    result = await HttpLoad(open_plan_of(http_port, ok="/api/x", missing="/missing")).run()
 
     assert result["endpoints"]["missing"]["errors"] == result["endpoints"]["missing"]["requests"] > 0
     assert result["endpoints"]["missing"]["error_kinds"] == {"404": result["endpoints"]["missing"]["errors"]}
@@ -134,16 +131,7 @@ async def test_non_2xx_answers_are_errors_with_their_status(http_port: int) -> N
 
 
 async def test_a_request_the_bff_shed_is_counted_as_shed_other_503s_by_status(http_port: int) -> None:
-    both = plan(
-        http_port,
-        "open",
-        rate=100,
-        endpoints=[
-            {"name": "shed", "role": "customer", "path": "/shed"},
-            {"name": "down", "role": "customer", "path": "/busy"},
-        ],
-    )
-    result = await HttpLoad(both).run()
+    result = await HttpLoad(open_plan_of(http_port, shed="/shed", down="/busy")).run()
 
     shed, down = result["endpoints"]["shed"], result["endpoints"]["down"]
     assert shed["requests"] > 0
