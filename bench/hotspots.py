@@ -56,7 +56,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--grep", default="", help="only inclusive entries containing this text")
     args = parser.parse_args()
-    total, self_time, inclusive, by_file = summarise(Path(args.profile).read_text())
+    total, self_time, inclusive, by_file = summarise(Path(args.profile).read_text(errors="replace"))
     if not total:
         print("no samples")
         return 1

@@ -1,4 +1,5 @@
-"""The refund database: one writer connection for all write transactions, and readers: one used in
+"""The refund database: one writer connection for all write transactions (kit.sqlite.InlineWriter:
+statements in place, each COMMIT's wait for the disk on its own thread), and readers: one used in
 place on the event loop for short indexed reads (kit.sqlite.InlineReader), one on aiosqlite's
 thread for aggregates (the dashboard's totals, the metrics).
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from kit.sqlite import InlineReader, connect, load_migrations, migrate
+from kit.sqlite import InlineReader, InlineWriter, connect, load_migrations, migrate_file
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,7 +24,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 class RefundDatabase:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._writer: aiosqlite.Connection | None = None
+        self._writer: InlineWriter | None = None
         self._reader: InlineReader | None = None
         self._slow_reader: aiosqlite.Connection | None = None
         self.write_lock = asyncio.Lock()
@@ -31,8 +32,8 @@ class RefundDatabase:
     async def open(self) -> None:
         """Connects and applies the migrations not yet applied."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await connect(self.path, synchronous="FULL")
-        await migrate(self._writer, load_migrations(MIGRATIONS))
+        await migrate_file(self.path, load_migrations(MIGRATIONS))
+        self._writer = InlineWriter(self.path, synchronous="FULL")
         self._reader = InlineReader(self.path)
         self._slow_reader = await connect(self.path, read_only=True)
 
@@ -43,7 +44,7 @@ class RefundDatabase:
         self._reader = self._slow_reader = self._writer = None
 
     @property
-    def writer(self) -> aiosqlite.Connection:
+    def writer(self) -> InlineWriter:
         if self._writer is None:
             raise RuntimeError("the refund database is not open")
         return self._writer

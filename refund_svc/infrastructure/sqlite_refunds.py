@@ -1,17 +1,16 @@
-"""SQL for refunds over one aiosqlite connection, used by the unit of work and by the reader.
+"""SQL for refunds over one connection (a reader, or the InlineWriter in a unit of work).
 
 Besides refunds: their payout schedule (columns of refunds), the outbox and idempotency keys.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
-from kit.sqlite import Reads
+from kit.sqlite import InlineWriter, Reads
 from refund_svc.application.ports import (
     IdempotencyRecord,
     OutboxEntry,
@@ -178,7 +177,7 @@ class RefundQueries:
 
     # --- mapping rows to aggregates -------------------------------------------------------------
 
-    async def _hydrate(self, rows: Iterable[aiosqlite.Row]) -> list[Refund]:
+    async def _hydrate(self, rows: Iterable[sqlite3.Row]) -> list[Refund]:
         rows = list(rows)
         if not rows:
             return []
@@ -204,7 +203,7 @@ class RefundQueries:
 class RefundSql(RefundQueries):
     """Reads and writes on the writer connection, inside a transaction the caller owns."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: InlineWriter) -> None:
         super().__init__(conn)
         self._writer = conn
 
@@ -386,7 +385,7 @@ class RefundSql(RefundQueries):
         )
 
 
-def _event(row: aiosqlite.Row) -> RefundEvent:
+def _event(row: sqlite3.Row) -> RefundEvent:
     return RefundEvent(
         event_id=row["event_id"],
         refund_id=row["refund_id"],
@@ -403,7 +402,7 @@ def _event(row: aiosqlite.Row) -> RefundEvent:
     )
 
 
-def _change(row: aiosqlite.Row) -> StatusChange:
+def _change(row: sqlite3.Row) -> StatusChange:
     return StatusChange(
         from_status=RefundStatus(row["from_status"]) if row["from_status"] else None,
         to_status=RefundStatus(row["to_status"]),
@@ -414,7 +413,7 @@ def _change(row: aiosqlite.Row) -> StatusChange:
     )
 
 
-def _refund(row: aiosqlite.Row, lines: Sequence[RefundLine], history: list[StatusChange]) -> Refund:
+def _refund(row: sqlite3.Row, lines: Sequence[RefundLine], history: list[StatusChange]) -> Refund:
     return Refund(
         refund_id=row["refund_id"],
         number=row["number"],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import aiosqlite
 import orjson
 
+from kit.sqlite import InlineWriter
 from support_svc.application.ports import CaseChange, CaseRepository, CreationKey
 from support_svc.domain.case import CaseMessage, SupportCase
 from support_svc.domain.errors import ConcurrencyConflictError
@@ -58,7 +58,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 
 
 class SqliteCaseRepository(CaseRepository):
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: InlineWriter) -> None:
         self._conn = conn
         self._changes: list[CaseChange] = []
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
+from kit.sqlite import InlineWriter
 from support_svc.application.ports import RefundLedger
 from support_svc.domain.refunds import RefundEvent, RefundEventKind, RefundTrack
 from support_svc.infrastructure.records import from_us, to_us
@@ -20,7 +19,7 @@ ON CONFLICT (case_id, refund_id) DO UPDATE SET
 
 
 class SqliteRefundLedger(RefundLedger):
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: InlineWriter) -> None:
         self._conn = conn
 
     async def seen(self, event_id: str) -> bool:

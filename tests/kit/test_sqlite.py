@@ -5,14 +5,17 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+from kit import sqlite as kit_sqlite
 from kit.sqlite import (
     InlineReader,
+    InlineWriter,
     begin_immediate,
     commit,
     connect,
     end_transaction,
     load_migrations,
     migrate,
+    migrate_file,
     to_the_end,
 )
 
@@ -63,8 +66,8 @@ def test_migrations_load_in_file_name_order(tmp_path: Path) -> None:
 
 async def test_a_begin_cancelled_while_it_waits_leaves_no_transaction_behind(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
-    writer, blocker = await connect(path), await connect(path)
-    await migrate(writer, MIGRATIONS)
+    await migrate_file(path, MIGRATIONS)
+    writer, blocker = InlineWriter(path), await connect(path)
     lock = asyncio.Lock()
     try:
         await blocker.execute("BEGIN IMMEDIATE")  # another process holds the database's write lock
@@ -89,9 +92,40 @@ async def test_a_begin_cancelled_while_it_waits_leaves_no_transaction_behind(tmp
         await writer.close()
 
 
-async def test_a_commit_cancelled_meanwhile_still_commits_and_says_cancelled(tmp_path: Path) -> None:
-    writer = await connect(tmp_path / "t.db")
-    await migrate(writer, MIGRATIONS)
+async def test_a_begin_that_finds_the_lock_taken_waits_off_the_event_loop(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    await migrate_file(path, MIGRATIONS)
+    writer, blocker = InlineWriter(path), await connect(path)
+    lock = asyncio.Lock()
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.ensure_future(tick())
+    try:
+        await blocker.execute("BEGIN IMMEDIATE")
+        release = asyncio.get_running_loop().call_later(
+            0.3, lambda: asyncio.ensure_future(blocker.execute("ROLLBACK"))
+        )
+        await begin_immediate(writer, lock)  # waits ~0.3 s for the other connection's lock
+        release.cancel()
+        assert writer.in_transaction
+        assert ticks >= 10  # the loop kept running meanwhile: the wait was not in place
+        await end_transaction(writer, lock)
+    finally:
+        ticker.cancel()
+        await blocker.close()
+        await writer.close()
+
+
+async def test_a_commit_that_waits_for_the_disk_cancelled_meanwhile_still_commits(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    await migrate_file(path, MIGRATIONS)
+    writer = InlineWriter(path, synchronous="FULL")  # its COMMIT runs on the writer's thread
     lock = asyncio.Lock()
     try:
         await begin_immediate(writer, lock)
@@ -106,6 +140,39 @@ async def test_a_commit_cancelled_meanwhile_still_commits_and_says_cancelled(tmp
         assert not lock.locked()
         assert not writer.in_transaction
         assert [tuple(r) for r in await writer.execute_fetchall("SELECT name FROM thing")] == [("kept",)]
+    finally:
+        await writer.close()
+
+
+async def test_no_commit_checkpoints_a_checkpoint_follows_commits_on_its_own_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kit_sqlite, "CHECKPOINT_INTERVAL_S", 0.2)
+    path = tmp_path / "t.db"
+    await migrate_file(path, MIGRATIONS)
+    writer = InlineWriter(path)
+    lock = asyncio.Lock()
+    try:
+        size_before = path.stat().st_size
+        await begin_immediate(writer, lock)
+        # ~4 MB: four times SQLite's default autocheckpoint threshold of 1,000 pages
+        await writer.executemany("INSERT INTO thing (name) VALUES (?)", [("x" * 1000,) for _ in range(4000)])
+        await commit(writer)
+        await end_transaction(writer, lock)
+        assert path.stat().st_size == size_before  # all in the WAL: the COMMIT did not checkpoint
+
+        await asyncio.sleep(0.25)
+        await begin_immediate(writer, lock)
+        await writer.execute("INSERT INTO thing (name) VALUES ('later')")
+        await commit(writer)  # the interval has passed: this commit starts a checkpoint
+        await end_transaction(writer, lock)
+        for _ in range(100):
+            if path.stat().st_size > 4_000_000:
+                break
+            await asyncio.sleep(0.05)
+        assert path.stat().st_size > 4_000_000  # copied into the database file
+        rows = await writer.execute_fetchall("SELECT COUNT(*) FROM thing")
+        assert rows[0][0] == 4001
     finally:
         await writer.close()
 
@@ -125,8 +192,8 @@ async def test_to_the_end_returns_what_the_statement_returns_or_raises() -> None
 
 async def test_an_inline_reader_sees_each_commit_and_cannot_write(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
-    writer = await connect(path)
-    await migrate(writer, MIGRATIONS)
+    await migrate_file(path, MIGRATIONS)
+    writer = InlineWriter(path)
     reader = InlineReader(path)
     lock = asyncio.Lock()
     try:
@@ -154,10 +221,10 @@ async def test_reads_transactions_and_migrations_are_spans_without_values(tmp_pa
 
     spans = InMemorySpanExporter()
     assert tracing.configure("test", exporter=spans)
-    conn = await connect(tmp_path / "t.db")
-    reader = None
+    reader = conn = None
     try:
-        await migrate(conn, MIGRATIONS)
+        await migrate_file(tmp_path / "t.db", MIGRATIONS)
+        conn = InlineWriter(tmp_path / "t.db")
         reader = InlineReader(tmp_path / "t.db")
         lock = asyncio.Lock()
         with tracing.span("handler"):
@@ -171,7 +238,8 @@ async def test_reads_transactions_and_migrations_are_spans_without_values(tmp_pa
     finally:
         if reader is not None:
             await reader.close()
-        await conn.close()
+        if conn is not None:
+            await conn.close()
         tracing.shutdown()
 
     finished = spans.get_finished_spans()
