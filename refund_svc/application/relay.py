@@ -1,10 +1,12 @@
 """The outbox relay: tells support_svc about every refund event, at least once, in order per case.
 
 Events are read in outbox order (commit order) and delivered one at a time; a row is marked
-delivered only after support said so, so a crash or a shutdown at any point re-sends at most the
-event in flight, which support applies once (by event id). When support is down the relay backs
-off and tries again; nothing is skipped. An event support refuses for good (its case does not
-exist) becomes a dead letter: kept, counted, not retried forever.
+delivered only after support said so. The rows a round delivered are marked in one transaction when
+the round ends (each commit of refund_svc waits for the disk: one per round, not one per event),
+so a crash re-sends at most the events of the round in flight, which support applies once (by
+event id). When support is down the relay backs off and tries again; nothing is skipped. An event
+support refuses for good (its case does not exist) becomes a dead letter: kept, counted, not
+retried forever.
 
 Order per case: when one event of a case fails, the later events of that case wait for the next
 round, while other cases go on.
@@ -76,7 +78,15 @@ class OutboxRelay:
 
     async def relay_once(self, stop: asyncio.Event | None = None) -> RelayRound:
         """Delivers one batch; stops early (between events) when `stop` is set."""
-        delivered = dead = failed = 0
+        delivered: list[OutboxEntry] = []
+        try:
+            return await self._deliver(delivered, stop)
+        finally:
+            if delivered:
+                await self._mark_delivered(delivered)
+
+    async def _deliver(self, delivered: list[OutboxEntry], stop: asyncio.Event | None) -> RelayRound:
+        dead = failed = 0
         held_back: set[str] = set()  # cases with an event that failed in this round
         for entry in await self._reader.pending_events(limit=self._batch_size):
             if stop is not None and stop.is_set():
@@ -87,7 +97,7 @@ class OutboxRelay:
             try:
                 await self._support.record_refund_event(entry.event)
             except SupportUnavailableError as error:
-                return RelayRound(delivered, dead, failed + 1, support_down=True, error=str(error))
+                return RelayRound(len(delivered), dead, failed + 1, support_down=True, error=str(error))
             except EventRejectedError as error:
                 await self._mark_dead(entry, str(error))
                 dead += 1
@@ -100,13 +110,14 @@ class OutboxRelay:
                 held_back.add(entry.event.case_name)
                 failed += 1
             else:
-                await self._mark_delivered(entry)
-                delivered += 1
-        return RelayRound(delivered, dead, failed)
+                delivered.append(entry)
+        return RelayRound(len(delivered), dead, failed)
 
-    async def _mark_delivered(self, entry: OutboxEntry) -> None:
+    async def _mark_delivered(self, entries: list[OutboxEntry]) -> None:
         async with self._unit_of_work() as uow:
-            await uow.outbox.mark_delivered(entry.position, self._clock.now())
+            now = self._clock.now()
+            for entry in entries:
+                await uow.outbox.mark_delivered(entry.position, now)
             await uow.commit()
 
     async def _mark_dead(self, entry: OutboxEntry, reason: str) -> None:

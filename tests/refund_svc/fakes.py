@@ -401,11 +401,12 @@ class FakeSupport(SupportPort):
         self.unknown_cases: set[str] = set()
         self.failing_events: set[str] = set()
         self.gate: asyncio.Event | None = None  # when set up, deliveries wait for it
+        self.down_after: int | None = None  # down once this many events were received
 
     async def record_refund_event(self, event: RefundEvent) -> bool:
         if self.gate is not None:
             await self.gate.wait()
-        if self.down:
+        if self.down or (self.down_after is not None and len(self.received) >= self.down_after):
             raise SupportUnavailableError("UNAVAILABLE: connection refused")
         if event.case_name in self.unknown_cases:
             raise EventRejectedError(f"NOT_FOUND: {event.case_name}")

@@ -61,6 +61,34 @@ async def test_events_are_delivered_in_outbox_order_and_marked(system: FakeSyste
     assert (await system.relay.relay_once()).delivered == 0
 
 
+async def test_a_round_marks_what_it_delivered_in_one_transaction(system: FakeSystem) -> None:
+    for case, order, line in (
+        ("cases/a", "ord_1", "ln_1"),
+        ("cases/b", "ord_1", "ln_2"),
+        ("cases/c", "ord_2", "ln_1"),
+    ):
+        await create(system, case, order_id=order, line=line)
+    commits_before = system.store.commits
+
+    result = await system.relay.relay_once()
+
+    assert result.delivered == len(system.support.received) >= 3
+    assert system.store.commits == commits_before + 1  # one commit (one wait for the disk), not one each
+    assert await system.relay.stats() == OutboxStats(backlog=0, dead_letters=0)
+
+
+async def test_what_was_delivered_before_support_went_down_is_marked(system: FakeSystem) -> None:
+    await create(system, "cases/a")
+    await create(system, "cases/b", order_id="ord_2")
+    system.support.down_after = 1  # the first event goes through, then support is down
+
+    result = await system.relay.relay_once()
+
+    assert (result.delivered, result.support_down) == (1, True)
+    assert await system.relay.stats() == OutboxStats(backlog=1, dead_letters=0)
+    assert seen(system) == [("cases/a", K.REQUESTED)]
+
+
 async def test_while_support_is_down_events_wait_and_nothing_is_marked(system: FakeSystem) -> None:
     await create(system, "cases/a")
     system.support.down = True
