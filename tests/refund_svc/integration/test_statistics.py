@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiosqlite
 import grpc
 import pytest
 from acme.refund.v1 import refund_pb2, refund_service_pb2_grpc
@@ -19,6 +18,7 @@ from acme.refund.v1.refund_service_pb2 import (
 from google.protobuf import timestamp_pb2
 
 from kit.identity import Identity
+from kit.sqlite import Reads
 from refund_svc.infrastructure.database import RefundDatabase
 from refund_svc.infrastructure.sqlite_refunds import RefundSql
 from tests.refund_svc.integration.servers import (
@@ -134,7 +134,7 @@ async def database(tmp_path: Path) -> AsyncIterator[RefundDatabase]:
 class Explaining:
     """Stands in for a connection: answers each query with SQLite's plan for it, and no rows."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Reads) -> None:
         self._conn = conn
         self.plans: list[str] = []
 
