@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # many watchers the process keeps at most.
     watch_queue_size: int = Field(64, ge=1, le=10_000)
     watch_max_subscribers: int = Field(10_000, ge=1)
+    # GetCase answers kept until their case changes (application/case_pages.py); 0 keeps none.
+    case_page_cache_size: int = Field(10_000, ge=0, le=1_000_000)
 
     @field_validator("sla_first_response_hours", "sla_resolution_hours")
     @classmethod

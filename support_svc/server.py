@@ -13,10 +13,12 @@ from acme.support.v1 import (
 )
 
 from kit.grpc_server import AuthInterceptor, GrpcServer, RequestContextInterceptor
+from support_svc.application.case_pages import CasePages, ForgetChangedPages
 from support_svc.application.ports import Clock
 from support_svc.application.refund_events import RefundEventRecorder
 from support_svc.application.service import SupportCaseService, WorkflowSettings
 from support_svc.config import Settings
+from support_svc.infrastructure import case_page_metrics
 from support_svc.infrastructure.broadcaster import CaseBroadcaster
 from support_svc.infrastructure.case_reader import SqliteCaseReader
 from support_svc.infrastructure.clock import SystemClock
@@ -60,9 +62,12 @@ def create_server(settings: Settings, *, clock: Clock | None = None) -> tuple[Su
     database = Database(settings.db_path)
     shop = GrpcShopGateway(settings.shop_addr, timeout_s=settings.shop_timeout_s)
     feed = CaseBroadcaster(queue_size=settings.watch_queue_size, max_watchers=settings.watch_max_subscribers)
+    pages = CasePages(settings.case_page_cache_size)
+    case_page_metrics.report(pages)
+    changes = ForgetChangedPages(pages, feed)  # every commit forgets its cases' pages, then tells watchers
 
     def unit_of_work() -> SqliteUnitOfWork:
-        return SqliteUnitOfWork(database, feed)
+        return SqliteUnitOfWork(database, changes)
 
     cases = SupportCaseService(
         unit_of_work=unit_of_work,
@@ -71,6 +76,7 @@ def create_server(settings: Settings, *, clock: Clock | None = None) -> tuple[Su
         clock=clock,
         settings=WorkflowSettings(sla=settings.sla_policy(), reopen_window=settings.reopen_window),
         feed=feed,
+        pages=pages,
     )
     refund_events = RefundEventRecorder(
         unit_of_work=unit_of_work, clock=clock, auto_resolve=settings.auto_resolve_on_refund

@@ -11,7 +11,9 @@ import json
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import cast
 
+from support_svc.application.case_pages import CasePages
 from support_svc.application.commands import (
     AddMessage,
     AssignCase,
@@ -87,6 +89,7 @@ class SupportCaseService:
         clock: Clock,
         settings: WorkflowSettings | None = None,
         feed: CaseChangeFeed | None = None,
+        pages: CasePages | None = None,
     ) -> None:
         self._uow = unit_of_work
         self._reader = reader
@@ -94,6 +97,7 @@ class SupportCaseService:
         self._clock = clock
         self._settings = settings or WorkflowSettings()
         self._feed = feed
+        self._pages = pages
 
     # --- opening ---------------------------------------------------------------------------------
 
@@ -286,6 +290,29 @@ class SupportCaseService:
             [m for m in details.messages if m.is_visible_to(actor)],
             [e for e in details.events if e.is_visible_to(actor)],
         )
+
+    async def read_case[T](
+        self, actor: Actor, case_id: int, *, with_history: bool, render: Callable[[CaseDetails], T]
+    ) -> T:
+        """`get_case`, made into an answer by `render`. A repeated read of a case that has not changed
+        since is answered from the case pages (application/case_pages.py), the caller's right to see
+        the case checked again each time."""
+        pages = self._pages
+        if pages is None:
+            return render(await self.get_case(actor, case_id, with_history=with_history))
+        key = (case_id, actor.is_staff, with_history)
+        now = self._clock.now()
+        kept = pages.get(key, now)
+        if kept is not None:
+            case, answer = kept
+            if not case.is_visible_to(actor):
+                raise CaseNotFoundError(case_id)
+            return cast(T, answer)
+        changes_seen = pages.changes_seen()
+        details = await self.get_case(actor, case_id, with_history=with_history)
+        answer = render(details)
+        pages.put(key, details.case, answer, now=now, changes_seen=changes_seen)
+        return answer
 
     async def list_cases(self, request: ListCases) -> CasePage:
         actor, wanted = request.actor, request.filter

@@ -15,6 +15,7 @@ from kit.context import current_identity
 from kit.pagination import page_size
 from kit.timestamps import epoch_ms
 from support_svc.application.commands import AssignCase, CloseCase, ReopenCase, ResolveCase, SetWaiting
+from support_svc.application.queries import CaseDetails
 from support_svc.application.service import SupportCaseService
 from support_svc.domain.case import SupportCase
 from support_svc.domain.values import Actor
@@ -48,7 +49,12 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
     ) -> case_service_pb2.GetCaseResponse:
         validation.validate_get_case(request)
         full = request.view == case_service_pb2.CASE_VIEW_FULL
-        details = await self._cases.get_case(_caller(), parse_case_name(request.name), with_history=full)
+        # The answer may be one kept from an earlier read (application/case_pages.py): never changed.
+        return await self._cases.read_case(
+            _caller(), parse_case_name(request.name), with_history=full, render=self._case_page
+        )
+
+    def _case_page(self, details: CaseDetails) -> case_service_pb2.GetCaseResponse:
         return case_service_pb2.GetCaseResponse(
             case=self._case(details.case),
             messages=[mappers.message_to_proto(m) for m in details.messages],
