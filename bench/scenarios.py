@@ -204,6 +204,17 @@ def _raw(messages: Sequence[Message]) -> tuple[bytes, ...]:
 
 
 SUPPORT = "/acme.support.v1.CaseService/"
+
+
+def _case_pages(case_ids: Sequence[int]) -> tuple[bytes, ...]:
+    return _raw(
+        [
+            case_service_pb2.GetCaseRequest(name=f"cases/{i}", view=case_service_pb2.CASE_VIEW_FULL)
+            for i in case_ids
+        ]
+    )
+
+
 REFUND = "/acme.refund.v1.RefundService/"
 SHOP = "/acme.shop.v1.OrderService/"
 
@@ -212,7 +223,9 @@ def grpc_calls(fixture: dict[str, Any], rng: random.Random, *, today: date) -> l
     """The hot methods of each service, with requests drawn from the seeded data."""
     agent = Identity(fixture["agents"][0], Role.AGENT)
     first, last = int(fixture["first_case_id"]), int(fixture["last_case_id"])
-    case_ids = [rng.randint(first, last) for _ in range(500)]
+    case_ids = [rng.randint(first, last) for _ in range(500)]  # read again and again, as case pages are
+    # Cases read once each: what a read costs when support_svc has no kept page of it.
+    unread_ids = rng.sample(range(first, last + 1), min(30_000, last - first + 1))
     customers = sorted(fixture["customers"])
     customer = Identity(customers[0], Role.CUSTOMER)
     postable = [c for entry in fixture["customers"].values() for c in entry["postable"]][:2000]
@@ -227,13 +240,16 @@ def grpc_calls(fixture: dict[str, Any], rng: random.Random, *, today: date) -> l
             "support.GetCase",
             "support",
             SUPPORT + "GetCase",
-            _raw(
-                [
-                    case_service_pb2.GetCaseRequest(name=f"cases/{i}", view=case_service_pb2.CASE_VIEW_FULL)
-                    for i in case_ids
-                ]
-            ),
+            _case_pages(case_ids),
             agent,
+        ),
+        GrpcCall(
+            "support.GetCase.unread",
+            "support",
+            SUPPORT + "GetCase",
+            _case_pages(unread_ids),
+            agent,
+            sequential=True,
         ),
         GrpcCall(
             "support.ListCases.queue",
