@@ -13,7 +13,7 @@ from prometheus_client import start_http_server
 from bff.config import Settings
 from bff.main import create_app
 from kit import tracing
-from kit.logs import configure
+from kit.logs import configure, flush
 
 # On SIGTERM uvicorn waits for responses in flight; live-update streams would hold it for up to
 # BFF_EVENTS_MAX_S. After this long they are cut, and the browsers reconnect (to another process).
@@ -47,7 +47,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
 
 def main() -> None:
     settings = Settings()  # type: ignore[call-arg]  # values come from the environment
-    configure("bff", settings.log_level)
+    configure("bff", settings.log_level, batched=True)  # one write per batch of per-request lines
     # A SERVER span per request and trace context on every gRPC call, only with a collector to send to.
     tracing.configure("bff", settings.otlp_endpoint)
     app = create_app(settings)
@@ -66,6 +66,7 @@ def main() -> None:
         uvicorn.run(app, **server_options(settings))
     finally:
         tracing.shutdown()  # sends the spans still batched
+        flush()  # and the log lines
 
 
 if __name__ == "__main__":

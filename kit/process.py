@@ -25,7 +25,7 @@ def run_service(
     otlp_endpoint: str | None = None,
     metrics_port: int | None = None,
 ) -> None:
-    logs.configure(name, log_level)
+    logs.configure(name, log_level, batched=True)  # one write per batch of per-call lines
     tracing.configure(name, otlp_endpoint)
 
     async def serve() -> None:
@@ -46,4 +46,7 @@ def run_service(
         finally:
             tracing.shutdown()
 
-    uvloop.run(serve())
+    try:
+        uvloop.run(serve())
+    finally:
+        logs.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from collections.abc import Iterator
 
@@ -65,3 +66,39 @@ def test_configuring_twice_keeps_one_handler_of_ours(
 def test_an_unknown_level_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="'LOUD'"):
         logs.configure("svc", "LOUD")
+
+
+def test_batched_info_lines_wait_for_the_batch_and_a_warning_goes_out_at_once_after_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    logs.configure("svc", "INFO", batched=True)
+    try:
+        log = logs.get_logger("kit.batched")
+        log.info("rpc", n=1)
+        log.info("rpc", n=2)
+        assert capsys.readouterr().out == ""  # waiting: no write per line
+
+        log.warning("slow", n=3)
+        first = [orjson.loads(line)["n"] for line in capsys.readouterr().out.splitlines()]
+
+        log.info("rpc", n=4)
+        for _ in range(50):  # the batch is written within its interval (0.2 s) without any call
+            time.sleep(0.02)
+            later = capsys.readouterr().out
+            if later:
+                break
+    finally:
+        logs.configure("svc", "INFO")
+    assert first == [1, 2, 3]  # in order, the warning after the lines that waited
+    assert [orjson.loads(line)["n"] for line in later.splitlines()] == [4]
+
+
+def test_what_waits_in_the_batch_is_written_on_flush(capsys: pytest.CaptureFixture[str]) -> None:
+    logs.configure("svc", "INFO", batched=True)
+    try:
+        logs.get_logger("kit.batched").info("rpc", n=1)
+        logs.flush()
+        out = capsys.readouterr().out
+    finally:
+        logs.configure("svc", "INFO")
+    assert [orjson.loads(line)["n"] for line in out.splitlines()] == [1]
