@@ -13,7 +13,7 @@ from prometheus_client import start_http_server
 from bff.config import Settings
 from bff.main import create_app
 from kit import tracing
-from kit.logs import configure, flush
+from kit.logs import configure
 
 # On SIGTERM uvicorn waits for responses in flight; live-update streams would hold it for up to
 # BFF_EVENTS_MAX_S. After this long they are cut, and the browsers reconnect (to another process).
@@ -65,8 +65,7 @@ def main() -> None:
     try:
         uvicorn.run(app, **server_options(settings))
     finally:
-        tracing.shutdown()  # sends the spans still batched
-        flush()  # and the log lines
+        tracing.shutdown()  # sends the spans still batched (log lines still batched go at exit)
 
 
 if __name__ == "__main__":

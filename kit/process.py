@@ -46,7 +46,4 @@ def run_service(
         finally:
             tracing.shutdown()
 
-    try:
-        uvloop.run(serve())
-    finally:
-        logs.flush()
+    uvloop.run(serve())  # log lines still batched are written at exit (kit.logs)

@@ -30,6 +30,8 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from kit import tracing
 
 BUSY_TIMEOUT_MS = 5000
+# Every connection's: temporary tables in memory, a 32 MB page cache.
+_CACHE_PRAGMAS = ("temp_store = MEMORY", "cache_size = -32000")
 
 # A checkpoint copies what the WAL holds into the database file; at most one each this often.
 CHECKPOINT_INTERVAL_S = 0.5
@@ -59,8 +61,8 @@ async def connect(
     if not read_only:
         await conn.execute("PRAGMA journal_mode = WAL")
     await conn.execute(f"PRAGMA synchronous = {synchronous}")
-    await conn.execute("PRAGMA temp_store = MEMORY")
-    await conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache per connection
+    for pragma in _CACHE_PRAGMAS:
+        await conn.execute(f"PRAGMA {pragma}")
     if read_only:
         await conn.execute("PRAGMA query_only = ON")
     return conn
@@ -88,7 +90,7 @@ class InlineReader:
             f"file:{Path(path).resolve()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
         )
         self._conn.row_factory = sqlite3.Row
-        for pragma in ("busy_timeout = 100", "temp_store = MEMORY", "cache_size = -32000", "query_only = ON"):
+        for pragma in ("busy_timeout = 100", *_CACHE_PRAGMAS, "query_only = ON"):
             self._conn.execute(f"PRAGMA {pragma}")
 
     async def execute_fetchall(
@@ -130,8 +132,7 @@ class InlineWriter:
             "foreign_keys = ON",
             "journal_mode = WAL",
             f"synchronous = {synchronous}",
-            "temp_store = MEMORY",
-            "cache_size = -32000",
+            *_CACHE_PRAGMAS,
             "wal_autocheckpoint = 0",
         ):
             self._conn.execute(f"PRAGMA {pragma}")
@@ -201,11 +202,6 @@ class InlineWriter:
             self._checkpoint_conn = sqlite3.connect(str(self.path), isolation_level=None)
             self._checkpoint_conn.execute("PRAGMA busy_timeout = 0")
         self._checkpoint_conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-
-    async def checkpoint(self) -> None:
-        """A checkpoint now, on the checkpoint thread (tests; a later commit would start one)."""
-        self._last_checkpoint = time.monotonic()
-        await asyncio.get_running_loop().run_in_executor(self._checkpoints, self._run_checkpoint)
 
     async def close(self) -> None:
         self._closed = True
