@@ -44,9 +44,11 @@ class Settings(BaseSettings):
     # When the last open refund of a case is paid back, resolve the case by rule (DESIGN.md §3).
     auto_resolve_on_refund: bool = True
     # WatchCase: changes queued per watcher before it counts as too slow and is dropped, and how
-    # many watchers the process keeps at most.
+    # many watchers (WatchCase and WatchCases together) the process keeps at most.
     watch_queue_size: int = Field(64, ge=1, le=10_000)
     watch_max_subscribers: int = Field(10_000, ge=1)
+    # WatchCases (every case's changes): changes queued per watcher before it is dropped.
+    watch_all_queue_size: int = Field(1_024, ge=1, le=1_000_000)
     # GetCase answers kept until their case changes (application/case_pages.py); 0 keeps none.
     case_page_cache_size: int = Field(10_000, ge=0, le=1_000_000)
 

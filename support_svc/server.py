@@ -38,7 +38,7 @@ Hook = Callable[[], Awaitable[None]]
 
 
 class SupportGrpcServer(GrpcServer):
-    """The kit's server, which first ends every WatchCase stream when it stops.
+    """The kit's server, which first ends every WatchCase and WatchCases stream when it stops.
 
     Streams that wait for changes would otherwise hold the graceful stop for its whole grace and
     then be cut; ended by the feed, they finish cleanly (status OK) at once.
@@ -61,7 +61,11 @@ def create_server(settings: Settings, *, clock: Clock | None = None) -> tuple[Su
     clock = clock or SystemClock()
     database = Database(settings.db_path)
     shop = GrpcShopGateway(settings.shop_addr, timeout_s=settings.shop_timeout_s)
-    feed = CaseBroadcaster(queue_size=settings.watch_queue_size, max_watchers=settings.watch_max_subscribers)
+    feed = CaseBroadcaster(
+        queue_size=settings.watch_queue_size,
+        all_queue_size=settings.watch_all_queue_size,
+        max_watchers=settings.watch_max_subscribers,
+    )
     pages = CasePages(settings.case_page_cache_size)
     case_page_metrics.report(pages)
     changes = ForgetChangedPages(pages, feed)  # every commit forgets its cases' pages, then tells watchers

@@ -96,3 +96,6 @@ class ForgetChangedPages(CaseChangeFeed):
 
     def subscribe(self, case_id: int) -> CaseWatch:
         return self._watchers.subscribe(case_id)
+
+    def subscribe_all(self) -> CaseWatch:
+        return self._watchers.subscribe_all()

@@ -89,7 +89,7 @@ class CaseChange:
 
 
 class CaseWatch(ABC):
-    """One watcher's subscription to the changes of one case."""
+    """One watcher's subscription to the changes of one case, or of every case."""
 
     @abstractmethod
     async def next(self) -> CaseChange | None:
@@ -113,6 +113,11 @@ class CaseChangeFeed(ABC):
     @abstractmethod
     def subscribe(self, case_id: int) -> CaseWatch:
         """Starts watching a case. Raises TooManyWatchersError when at capacity."""
+
+    @abstractmethod
+    def subscribe_all(self) -> CaseWatch:
+        """Starts watching every case: each committed change of any case, in commit order. Raises
+        TooManyWatchersError when at capacity."""
 
 
 class CaseRepository(ABC):

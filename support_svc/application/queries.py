@@ -186,3 +186,13 @@ class WatchNotice:
     kinds: tuple[EventKind, ...] = ()
     internal: bool = False
     initial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CasesNotice:
+    """What a watcher of every case is told: which case changed and its version after the change,
+    never the content. The first notice (`initial`, no case) only says that the watch is live."""
+
+    case_id: int = 0  # 0 (no case) on the initial notice
+    version: int = 0
+    initial: bool = False

@@ -40,6 +40,7 @@ from support_svc.application.queries import (
     CaseDetails,
     CasePage,
     CaseSearch,
+    CasesNotice,
     CaseStatistics,
     EventPage,
     ListCases,
@@ -368,6 +369,27 @@ class SupportCaseService:
                 kinds = change.kinds if actor.is_staff else change.public_kinds
                 if kinds:
                     yield WatchNotice(change.version, kinds, internal=change.internal)
+        finally:
+            watch.close()
+
+    async def watch_cases(self, actor: Actor) -> AsyncGenerator[CasesNotice]:
+        """Every case's changes, for a service that keeps what it read until it changes (the BFF's
+        kept case pages): an initial notice once subscribed, then one notice per committed change
+        of any case, internal ones included, with the case and its new version.
+
+        The system only: anyone else is refused before anything is subscribed. Ends when the feed
+        closes; raises WatchLaggingError when the watcher was dropped for falling behind (whatever
+        the caller kept may then be stale).
+        """
+        if self._feed is None:
+            raise RuntimeError("watching needs a change feed")
+        if actor.role is not Role.SYSTEM:
+            raise PermissionDeniedError("Only the system may watch every case", reason="SYSTEM_ONLY")
+        watch = self._feed.subscribe_all()
+        try:
+            yield CasesNotice(initial=True)
+            while (change := await watch.next()) is not None:
+                yield CasesNotice(change.case_id, change.version)
         finally:
             watch.close()
 

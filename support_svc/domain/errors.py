@@ -162,12 +162,18 @@ class TooManyWatchersError(CapacityError):
 
 
 class WatchLaggingError(DomainError):
-    """A watcher fell behind the changes of its case and was dropped; it may watch again."""
+    """A watcher fell behind the changes of its case (or, `case_id` None, of every case) and was
+    dropped; it may watch again."""
 
     reason = "WATCH_LAGGING"
 
-    def __init__(self, case_id: int) -> None:
-        super().__init__(
-            f"Case {case_id} changed faster than this watch read; watch again and re-read the case",
-            metadata={"case_id": str(case_id)},
-        )
+    def __init__(self, case_id: int | None) -> None:
+        if case_id is None:
+            super().__init__(
+                "The cases changed faster than this watch read; forget what was kept and watch again"
+            )
+        else:
+            super().__init__(
+                f"Case {case_id} changed faster than this watch read; watch again and re-read the case",
+                metadata={"case_id": str(case_id)},
+            )

@@ -1,9 +1,11 @@
-"""The in-process change feed behind WatchCase: per-case subscriber queues, fed after each COMMIT.
+"""The in-process change feed behind WatchCase and WatchCases: per-case subscriber queues, and
+all-case ones (every change of every case), fed after each COMMIT.
 
 Publishing never waits: each watcher has a bounded queue, and a watcher whose queue is full (it does
 not read fast enough) is dropped and told so (WatchLaggingError), so a slow client can never hold up
-a writer. On shutdown every watcher is ended: its stream finishes cleanly instead of being cut at
-the end of the grace period.
+a writer. An all-case watcher hears of far more changes than a per-case one, so its queue is larger
+(`all_queue_size`); both count against the one watcher limit. On shutdown every watcher is ended:
+its stream finishes cleanly instead of being cut at the end of the grace period.
 
 One process, one feed: with several support_svc processes on one database, each tells only of the
 changes it committed (a shared bus such as Redis pub/sub would be the next step then).
@@ -23,12 +25,15 @@ from support_svc.application.ports import CaseChange, CaseChangeFeed, CaseWatch
 from support_svc.domain.errors import TooManyWatchersError, WatchLaggingError
 
 DEFAULT_QUEUE_SIZE = 64
+DEFAULT_ALL_QUEUE_SIZE = 1_024
 DEFAULT_MAX_WATCHERS = 10_000
 
 log = get_logger("support_svc.watch")
 
-WATCHERS = Gauge("support_case_watchers", "WatchCase subscribers connected now")
-DROPPED = Counter("support_case_watchers_dropped_total", "WatchCase subscribers dropped for falling behind")
+WATCHERS = Gauge("support_case_watchers", "WatchCase and WatchCases subscribers connected now")
+DROPPED = Counter(
+    "support_case_watchers_dropped_total", "WatchCase and WatchCases subscribers dropped for falling behind"
+)
 
 
 class _State(Enum):
@@ -38,8 +43,8 @@ class _State(Enum):
 
 
 class _Watch(CaseWatch):
-    def __init__(self, feed: CaseBroadcaster, case_id: int, limit: int) -> None:
-        self.case_id = case_id
+    def __init__(self, feed: CaseBroadcaster, case_id: int | None, limit: int) -> None:
+        self.case_id = case_id  # None: every case
         self._feed = feed
         self._limit = limit
         self._pending: deque[CaseChange] = deque()
@@ -79,13 +84,19 @@ class _Watch(CaseWatch):
 
 class CaseBroadcaster(CaseChangeFeed):
     def __init__(
-        self, *, queue_size: int = DEFAULT_QUEUE_SIZE, max_watchers: int = DEFAULT_MAX_WATCHERS
+        self,
+        *,
+        queue_size: int = DEFAULT_QUEUE_SIZE,
+        all_queue_size: int = DEFAULT_ALL_QUEUE_SIZE,
+        max_watchers: int = DEFAULT_MAX_WATCHERS,
     ) -> None:
-        if queue_size < 1 or max_watchers < 1:
-            raise ValueError("queue_size and max_watchers must be positive")
+        if queue_size < 1 or all_queue_size < 1 or max_watchers < 1:
+            raise ValueError("queue_size, all_queue_size and max_watchers must be positive")
         self._queue_size = queue_size
+        self._all_queue_size = all_queue_size
         self._max_watchers = max_watchers
         self._watchers: dict[int, set[_Watch]] = {}
+        self._all: set[_Watch] = set()  # watchers of every case
         self._count = 0
         self._closed = False
 
@@ -97,36 +108,61 @@ class CaseBroadcaster(CaseChangeFeed):
         for change in changes:
             for watch in list(self._watchers.get(change.case_id, ())):
                 if not watch.offer(change):
-                    self.remove(watch)
-                    DROPPED.inc()
-                    log.warning("watcher dropped: it fell behind", case_id=change.case_id)
+                    self._drop(watch)
+        if self._all:  # nothing more to do (one test) while nobody watches every case
+            for watch in list(self._all):
+                for change in changes:
+                    if not watch.offer(change):
+                        self._drop(watch)
+                        break
+
+    def _drop(self, watch: _Watch) -> None:
+        self.remove(watch)
+        DROPPED.inc()
+        if watch.case_id is None:
+            log.warning("watcher of every case dropped: it fell behind")
+        else:
+            log.warning("watcher dropped: it fell behind", case_id=watch.case_id)
 
     def subscribe(self, case_id: int) -> CaseWatch:
+        return self._add(_Watch(self, case_id, self._queue_size))
+
+    def subscribe_all(self) -> CaseWatch:
+        return self._add(_Watch(self, None, self._all_queue_size))
+
+    def _add(self, watch: _Watch) -> _Watch:
         if self._count >= self._max_watchers:
             raise TooManyWatchersError(self._max_watchers)
-        watch = _Watch(self, case_id, self._queue_size)
         if self._closed:
             watch.end()
             return watch
-        self._watchers.setdefault(case_id, set()).add(watch)
+        if watch.case_id is None:
+            self._all.add(watch)
+        else:
+            self._watchers.setdefault(watch.case_id, set()).add(watch)
         self._count += 1
         WATCHERS.inc()
         return watch
 
     def remove(self, watch: _Watch) -> None:
-        watchers = self._watchers.get(watch.case_id)
-        if watchers is None or watch not in watchers:
-            return
-        watchers.discard(watch)
-        if not watchers:
-            del self._watchers[watch.case_id]
+        if watch.case_id is None:
+            if watch not in self._all:
+                return
+            self._all.discard(watch)
+        else:
+            watchers = self._watchers.get(watch.case_id)
+            if watchers is None or watch not in watchers:
+                return
+            watchers.discard(watch)
+            if not watchers:
+                del self._watchers[watch.case_id]
         self._count -= 1
         WATCHERS.dec()
 
     def close(self) -> None:
         """Ends every watch (their streams finish) and refuses to keep new ones open."""
         self._closed = True
-        for watchers in list(self._watchers.values()):
+        for watchers in [*self._watchers.values(), self._all]:
             for watch in list(watchers):
                 watch.end()
                 self.remove(watch)

@@ -20,6 +20,7 @@ from support_svc.application.queries import (
     AssigneeScope,
     CaseFilter,
     CaseOrder,
+    CasesNotice,
     CaseStatistics,
     CaseSummary,
     ListCases,
@@ -295,3 +296,11 @@ def watch_notice_to_proto(notice: WatchNotice) -> case_service_pb2.WatchCaseResp
         internal=notice.internal,
         initial=notice.initial,
     )
+
+
+def cases_notice_to_proto(notice: CasesNotice) -> case_service_pb2.WatchCasesResponse:
+    """WatchCases' message: the case's name and etag (as GetCase gives them); both empty on the
+    first message, which only says the stream is live."""
+    if notice.initial:
+        return case_service_pb2.WatchCasesResponse(initial=True)
+    return case_service_pb2.WatchCasesResponse(name=case_name(notice.case_id), etag=etag_of(notice.version))

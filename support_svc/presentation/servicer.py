@@ -177,3 +177,13 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
         async with contextlib.aclosing(notices):
             async for notice in notices:
                 yield mappers.watch_notice_to_proto(notice)
+
+    @grpc_stream_errors
+    async def WatchCases(
+        self, request: case_service_pb2.WatchCasesRequest, context: Any
+    ) -> AsyncGenerator[case_service_pb2.WatchCasesResponse]:
+        # WatchCasesRequest has no fields: there is nothing to validate.
+        notices = self._cases.watch_cases(_caller())
+        async with contextlib.aclosing(notices):
+            async for notice in notices:
+                yield mappers.cases_notice_to_proto(notice)

@@ -249,3 +249,6 @@ class RecordingFeed(CaseChangeFeed):
 
     def subscribe(self, case_id: int) -> CaseWatch:
         raise NotImplementedError("RecordingFeed only records")
+
+    def subscribe_all(self) -> CaseWatch:
+        raise NotImplementedError("RecordingFeed only records")

@@ -35,6 +35,7 @@ SAM = Identity("agt_2001", Role.AGENT)
 KIM = Identity("agt_2003", Role.AGENT)
 LEE = Identity("agt_2002", Role.LEAD)
 RELAY = Identity("refund_svc", Role.SYSTEM)  # refund_svc's outbox relay
+BFF = Identity("bff", Role.SYSTEM)  # the BFF, which keeps case pages until they change
 
 # order id -> (customer, line ids)
 ORDERS = {
@@ -127,6 +128,11 @@ class SupportHarness:
         return self.stub.WatchCase(
             case_service_pb2.WatchCaseRequest(name=name), metadata=metadata, timeout=10
         )
+
+    def watch_all(self, identity: Identity | None = BFF) -> Any:
+        """A WatchCases stream (every case's changes), by default as the BFF."""
+        metadata = bearer_metadata(SECRET, identity) if identity else ()
+        return self.stub.WatchCases(case_service_pb2.WatchCasesRequest(), metadata=metadata, timeout=10)
 
 
 async def rich_error(call: Awaitable[Any]) -> RichError:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from support_svc.application.case_pages import CasePages, ForgetChangedPages
 from support_svc.application.ports import CaseChange
+from support_svc.infrastructure.broadcaster import CaseBroadcaster
 from tests.support_svc.fakes import START, RecordingFeed
 from tests.support_svc.unit.test_case import open_case
 
@@ -59,3 +60,20 @@ def test_a_bound_of_zero_keeps_nothing() -> None:
     pages = CasePages(max_pages=0)
     pages.put((1, False, True), open_case(case_id=1), "page", now=START, changes_seen=0)
     assert len(pages) == 0
+
+
+async def test_watchers_of_every_case_subscribe_through_the_wrapper_and_hear_of_its_changes() -> None:
+    pages = CasePages(max_pages=10)
+    pages.put((1, False, True), open_case(case_id=1), "page", now=START, changes_seen=0)
+    watchers = CaseBroadcaster()
+    feed = ForgetChangedPages(pages, watchers)
+    change = CaseChange(case_id=1, customer_id="cus_1001", version=2, kinds=(), public_kinds=())
+
+    watch = feed.subscribe_all()
+    assert watchers.watcher_count == 1
+    feed.publish([change])
+
+    assert await watch.next() == change
+    assert len(pages) == 0
+    watch.close()
+    assert watchers.watcher_count == 0

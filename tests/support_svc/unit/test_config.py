@@ -23,6 +23,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert SECRET not in repr(settings)
     assert settings.auto_resolve_on_refund is True
     assert (settings.watch_queue_size, settings.watch_max_subscribers) == (64, 10_000)
+    assert settings.watch_all_queue_size == 1_024
 
 
 def test_the_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,10 +38,12 @@ def test_the_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUPPORT_AUTO_RESOLVE_ON_REFUND", "false")
     monkeypatch.setenv("SUPPORT_WATCH_QUEUE_SIZE", "8")
     monkeypatch.setenv("SUPPORT_WATCH_MAX_SUBSCRIBERS", "500")
+    monkeypatch.setenv("SUPPORT_WATCH_ALL_QUEUE_SIZE", "4096")
     settings = Settings()  # type: ignore[call-arg]
     policy = settings.sla_policy()
     assert settings.auto_resolve_on_refund is False
     assert (settings.watch_queue_size, settings.watch_max_subscribers) == (8, 500)
+    assert settings.watch_all_queue_size == 4096
     assert (settings.port, settings.db_path, settings.shop_addr) == (6000, Path("/tmp/x.db"), "shop:1")
     assert settings.reopen_window == timedelta(days=7)
     assert policy.for_priority(CasePriority.URGENT).first_response == timedelta(minutes=30)

@@ -10,7 +10,7 @@ import pytest
 
 from support_svc.application.commands import AddMessage, AssignCase, OpenCase, ResolveCase, UpdateCase
 from support_svc.application.ports import ShopOrder
-from support_svc.application.queries import StatisticsPeriod, WatchNotice
+from support_svc.application.queries import CasesNotice, StatisticsPeriod, WatchNotice
 from support_svc.application.refund_events import RecordRefundEvent, RefundEventRecorder
 from support_svc.application.service import SupportCaseService
 from support_svc.domain.errors import (
@@ -186,7 +186,7 @@ def test_a_period_must_end_after_it_starts() -> None:
 # --- watching ----------------------------------------------------------------------------------------
 
 
-async def next_notice(notices: AsyncGenerator[WatchNotice]) -> WatchNotice:
+async def next_notice[N: (WatchNotice, CasesNotice)](notices: AsyncGenerator[N]) -> N:
     return await asyncio.wait_for(anext(notices), 1.0)
 
 
@@ -264,3 +264,44 @@ async def test_nothing_is_published_for_work_that_was_not_committed(world: World
             AssignCase(actor=SAM, case_id=case_id, expected_version=3, assignee_id="x")
         )
         assert await next_notice(notices) == WatchNotice(4, (EventKind.ASSIGNED,))
+
+
+# --- watching every case ---------------------------------------------------------------------------
+
+BFF = Actor("bff", Role.SYSTEM)
+
+
+async def test_the_system_is_told_of_every_committed_change_of_every_case(world: World) -> None:
+    async with contextlib.aclosing(world.cases.watch_cases(BFF)) as notices:
+        assert await next_notice(notices) == CasesNotice(initial=True)  # subscribed from here on
+        first = await world.open_case(ANA, "ord_1")
+        second = await world.open_case(BEN, "ord_2")
+        await world.cases.add_message(AddMessage(actor=SAM, case_id=first, body="psst", internal=True))
+        await world.record(second, refund_event(K.REQUESTED, "ev-1"))
+        assert [await next_notice(notices) for _ in range(4)] == [
+            CasesNotice(first, 1),
+            CasesNotice(second, 1),
+            CasesNotice(first, 2),
+            CasesNotice(second, 2),
+        ]
+    assert world.feed.watcher_count == 0
+
+
+@pytest.mark.parametrize("who", [ANA, SAM, LEE], ids=["customer", "agent", "lead"])
+async def test_only_the_system_may_watch_every_case_and_nobody_else_is_subscribed(who: Actor) -> None:
+    world = World(feed=CaseBroadcaster(max_watchers=1))
+    world.feed.subscribe(1)  # the feed is full: subscribing first would say "too many watchers"
+    with pytest.raises(PermissionDeniedError) as refused:
+        await anext(world.cases.watch_cases(who))
+    assert refused.value.reason == "SYSTEM_ONLY"
+    assert world.feed.watcher_count == 1
+
+
+async def test_a_watch_of_every_case_ends_when_the_feed_closes(world: World) -> None:
+    async with contextlib.aclosing(world.cases.watch_cases(BFF)) as notices:
+        await next_notice(notices)
+        case_id = await world.open_case()
+        world.feed.close()
+        assert await next_notice(notices) == CasesNotice(case_id, 1)  # what was queued, then the end
+        with pytest.raises(StopAsyncIteration):
+            await next_notice(notices)

@@ -7,14 +7,20 @@ from typing import Any
 
 import grpc
 import pytest
-from acme.support.v1 import case_pb2, case_service_pb2, refund_event_service_pb2
+from acme.support.v1 import (
+    case_pb2,
+    case_service_pb2,
+    case_service_pb2_grpc,
+    refund_event_service_pb2,
+    refund_event_service_pb2_grpc,
+)
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import error_details_pb2, status_pb2
 
 from kit.errors import FieldViolation, ValidationError
 from kit.identity import Identity
 from kit.identity import Role as KitRole
-from support_svc.application.queries import CaseStatistics, StatisticsPeriod, WatchNotice
+from support_svc.application.queries import CasesNotice, CaseStatistics, StatisticsPeriod, WatchNotice
 from support_svc.domain.case import SupportCase
 from support_svc.domain.errors import (
     CaseNotFoundError,
@@ -40,6 +46,8 @@ from support_svc.presentation.errors import (
     grpc_stream_errors,
     status_code_for,
 )
+from support_svc.presentation.refund_event_servicer import RefundEventServicer
+from support_svc.presentation.servicer import CaseServicer
 from tests.support_svc.fakes import START
 
 
@@ -208,10 +216,19 @@ def test_a_refused_resolve_names_each_open_refund() -> None:
     [
         (TooManyWatchersError(10), grpc.StatusCode.RESOURCE_EXHAUSTED),
         (WatchLaggingError(7), grpc.StatusCode.ABORTED),
+        (WatchLaggingError(None), grpc.StatusCode.ABORTED),
     ],
 )
 def test_watch_errors_have_their_codes(error: DomainError, code: grpc.StatusCode) -> None:
     assert status_code_for(error) == code
+
+
+def test_a_lagging_watch_of_every_case_names_no_case() -> None:
+    proto, details = decode(domain_error_status(WatchLaggingError(None)))
+    assert proto.code == grpc.StatusCode.ABORTED.value[0]
+    assert (details["ErrorInfo"].reason, dict(details["ErrorInfo"].metadata)) == ("WATCH_LAGGING", {})
+    one_case = decode(domain_error_status(WatchLaggingError(7)))[1]["ErrorInfo"]
+    assert dict(one_case.metadata) == {"case_id": "7"}
 
 
 class Streams:
@@ -322,3 +339,34 @@ def test_a_watch_notice_carries_only_the_etag_and_kinds() -> None:
         False,
     )
     assert mappers.watch_notice_to_proto(WatchNotice(1, initial=True)).initial
+
+
+def test_a_notice_of_every_case_carries_only_the_name_and_etag() -> None:
+    proto = mappers.cases_notice_to_proto(CasesNotice(10042, 7))
+    assert (proto.name, proto.etag, proto.initial) == ("cases/10042", "7", False)
+    assert proto.etag == mappers.etag_of(7)  # as GetCase and WatchCase give it
+    first = mappers.cases_notice_to_proto(CasesNotice(initial=True))
+    assert (first.name, first.etag, first.initial) == ("", "", True)
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "servicer", "generated"),
+    [
+        (
+            case_service_pb2.DESCRIPTOR.services_by_name["CaseService"],
+            CaseServicer,
+            case_service_pb2_grpc.CaseServiceServicer,
+        ),
+        (
+            refund_event_service_pb2.DESCRIPTOR.services_by_name["RefundEventService"],
+            RefundEventServicer,
+            refund_event_service_pb2_grpc.RefundEventServiceServicer,
+        ),
+    ],
+    ids=["CaseService", "RefundEventService"],
+)
+def test_every_rpc_of_the_protos_is_implemented(descriptor: Any, servicer: type, generated: type) -> None:
+    """None is left to the generated base class, which answers UNIMPLEMENTED."""
+    methods = [method.name for method in descriptor.methods]
+    unimplemented = [name for name in methods if getattr(servicer, name) is getattr(generated, name)]
+    assert unimplemented == []

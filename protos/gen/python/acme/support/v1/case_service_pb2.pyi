@@ -295,3 +295,17 @@ class WatchCaseResponse(_message.Message):
     internal: bool
     initial: bool
     def __init__(self, etag: _Optional[str] = ..., kinds: _Optional[_Iterable[_Union[_case_pb2.CaseEventKind, str]]] = ..., internal: _Optional[bool] = ..., initial: _Optional[bool] = ...) -> None: ...
+
+class WatchCasesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class WatchCasesResponse(_message.Message):
+    __slots__ = ("name", "etag", "initial")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    INITIAL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    etag: str
+    initial: bool
+    def __init__(self, name: _Optional[str] = ..., etag: _Optional[str] = ..., initial: _Optional[bool] = ...) -> None: ...

@@ -104,6 +104,11 @@ class CaseServiceStub:
                 request_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseRequest.SerializeToString,
                 response_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseResponse.FromString,
                 _registered_method=True)
+        self.WatchCases = channel.unary_stream(
+                '/acme.support.v1.CaseService/WatchCases',
+                request_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCasesRequest.SerializeToString,
+                response_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCasesResponse.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -218,6 +223,18 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def WatchCases(self, request, context):
+        """Follows every case, for a client that keeps what it read until it changes (the BFF's kept
+        case pages): the first message (initial) says the stream is live, then one message per
+        committed change of any case (internal ones too, refund events included) with the case's name
+        and new etag, never content. Only the system identity may call it: anyone else is
+        PERMISSION_DENIED. The stream ends with OK when the server shuts down, and with ABORTED
+        (reason WATCH_LAGGING) when the caller does not keep up: forget what was kept, watch again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -285,6 +302,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.WatchCase,
                     request_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseRequest.FromString,
                     response_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseResponse.SerializeToString,
+            ),
+            'WatchCases': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchCases,
+                    request_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCasesRequest.FromString,
+                    response_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.WatchCasesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -643,6 +665,33 @@ class CaseService:
             '/acme.support.v1.CaseService/WatchCase',
             acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseRequest.SerializeToString,
             acme_dot_support_dot_v1_dot_case__service__pb2.WatchCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/acme.support.v1.CaseService/WatchCases',
+            acme_dot_support_dot_v1_dot_case__service__pb2.WatchCasesRequest.SerializeToString,
+            acme_dot_support_dot_v1_dot_case__service__pb2.WatchCasesResponse.FromString,
             options,
             channel_credentials,
             insecure,
