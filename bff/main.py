@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -13,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from bff.accounts import JsonFileUserDirectory, PasswordChecker, UserDirectory
+from bff.case_pages import KeptCasePages, follow_changes
 from bff.clients import refund, shop, support
 from bff.clients.base import RpcCaller, open_channel
 from bff.clients.health import Readiness
@@ -36,9 +39,13 @@ from bff.shared_pages import SharedPages
 from bff.state import AppState
 from bff.static import add_frontend_routes
 from bff.store import KeyValueStore, MemoryStore, RedisStore, StoreUnavailableError
+from kit.identity import Identity, Role
 from kit.logs import get_logger
 
 log = get_logger("bff")
+
+# Who the BFF is when it asks for what no user asks for: support_svc's stream of every case change.
+BFF_IDENTITY = Identity("bff", Role.SYSTEM)
 
 
 def _open_store(settings: Settings) -> KeyValueStore:
@@ -73,6 +80,11 @@ def create_app(
     users = directory or JsonFileUserDirectory(settings.accounts_file)
     # Made here, not in the lifespan: the front door tells it of every change (bff.shared_pages).
     shared_pages = SharedPages(settings.shared_page_ttl_s)
+    case_pages = KeptCasePages(settings.case_page_cache_size, settings.case_page_max_age_s)
+
+    def changed_by(browser: Hashable) -> None:
+        shared_pages.changed_by(browser)
+        case_pages.changed_by(browser)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -88,7 +100,9 @@ def create_app(
             retries=settings.rpc_retries,
         )
         prefix = settings.redis_key_prefix
-        support_client = support.SupportClient(channels["support"], caller, CaseMapper(users))
+        support_client = support.SupportClient(
+            channels["support"], caller, CaseMapper(users), on_change=case_pages.heard
+        )
         order_lookup = OrderLookup(
             shop.ShopClient(channels["shop"], caller),
             store,
@@ -109,7 +123,7 @@ def create_app(
             ),
             limiter=RateLimiter(store, prefix),
             support=support_client,
-            refunds=refund.RefundClient(channels["refund"], caller),
+            refunds=refund.RefundClient(channels["refund"], caller, on_change=case_pages.heard),
             orders=order_lookup,
             refund_views=RefundViews(directory=users, support=support_client, orders=order_lookup),
             readiness=Readiness(
@@ -122,10 +136,18 @@ def create_app(
                 timeout_s=settings.readiness_timeout_s,
             ),
             shared_pages=shared_pages,
+            case_pages=case_pages,
+        )
+        following = asyncio.create_task(
+            follow_changes(case_pages, lambda: support_client.watch_all(BFF_IDENTITY)),
+            name="case-changes",
         )
         try:
             yield
         finally:
+            following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await following
             for channel in channels.values():
                 await channel.close()
             await store.close()
@@ -149,7 +171,7 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         max_in_flight=settings.max_in_flight,
         latency_target_s=settings.latency_target_ms / 1000,
-        on_change=shared_pages.changed_by,
+        on_change=changed_by,
     )
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]
     return app

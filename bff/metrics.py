@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
 
 HTTP_REQUESTS = Counter(
     "http_server_requests_total",
@@ -32,6 +32,17 @@ SHARED_PAGES = Counter(
     ["outcome"],
 )
 
+CASE_PAGES = Counter(
+    "bff_case_pages_total",
+    "Case pages asked for, by how they were answered: from what was kept (kept), or read from the"
+    " services (read)",
+    ["outcome"],
+)
+CASE_PAGE_STREAM_LIVE = Gauge(
+    "bff_case_page_stream_live",
+    "1 while support_svc's change stream is open and case pages are kept, else 0",
+)
+
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
@@ -49,6 +60,13 @@ _SHARED_PAGE_OUTCOMES = {outcome: SHARED_PAGES.labels(outcome) for outcome in ("
 
 def shared_page(outcome: Literal["hit", "joined", "miss"]) -> None:
     _SHARED_PAGE_OUTCOMES[outcome].inc()
+
+
+_CASE_PAGE_OUTCOMES = {outcome: CASE_PAGES.labels(outcome) for outcome in ("kept", "read")}
+
+
+def case_page(outcome: Literal["kept", "read"]) -> None:
+    _CASE_PAGE_OUTCOMES[outcome].inc()
 
 
 def render() -> bytes:

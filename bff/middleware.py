@@ -91,7 +91,7 @@ class FrontDoorMiddleware:
     (bench/README.md saw it). Streams, health, metrics and static files are not counted.
 
     `on_change`: told the session cookie of every state-changing API request as its answer starts
-    (bff.shared_pages: nobody is shown a shared page older than their own last change)."""
+    (bff.shared_pages, bff.case_pages: nobody is shown a kept page older than their own last change)."""
 
     def __init__(
         self,

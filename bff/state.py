@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bff.accounts import PasswordChecker, UserDirectory
+from bff.case_pages import KeptCasePages
 from bff.clients.health import Readiness
 from bff.clients.refund import RefundClient
 from bff.clients.support import SupportClient
@@ -32,6 +33,7 @@ class AppState:
     refund_views: RefundViews
     readiness: Readiness
     shared_pages: SharedPages
+    case_pages: KeptCasePages
 
     @property
     def sign_in_per_account(self) -> Limit:

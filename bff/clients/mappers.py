@@ -150,6 +150,11 @@ def case_name(case_id: str) -> str:
     return f"cases/{case_id}"
 
 
+def case_id_of(name: str) -> str:
+    """ "cases/123" -> "123"."""
+    return _id(name)
+
+
 # --- shop --------------------------------------------------------------------------------------
 
 

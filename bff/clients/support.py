@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Iterable, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any, NamedTuple
 
 import grpc
 from acme.support.v1 import case_pb2, case_service_pb2, case_service_pb2_grpc
 from google.protobuf import field_mask_pb2
+from google.protobuf.message import Message
 
 from bff import schemas
 from bff.clients.base import RpcCaller
 from bff.clients.mappers import (
     CaseMapper,
     case_change,
+    case_id_of,
     case_name,
     case_statistics_from_proto,
     category_to_proto,
@@ -30,16 +33,44 @@ from kit.identity import Identity
 # case by id, and most of those cases went through this process already.
 _NUMBERS_KEPT = 100_000
 
+
+class FullCase(NamedTuple):
+    """A case as GetCase's FULL view answers it; `customer_id`, whose case it is, is not shown."""
+
+    case: schemas.Case
+    customer_id: str
+    messages: list[schemas.Message]
+    timeline: list[schemas.TimelineEntry]
+
+
 SERVICE_NAME = case_service_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name
 
 
 class SupportClient:
-    def __init__(self, channel: object, caller: RpcCaller, mapper: CaseMapper) -> None:
+    """`on_change(case_id)`: told of each case this client changed, once the call has ended (failed
+    ones too: a call that timed out may still have made its change); bff.case_pages."""
+
+    def __init__(
+        self,
+        channel: object,
+        caller: RpcCaller,
+        mapper: CaseMapper,
+        on_change: Callable[[str], None] | None = None,
+    ) -> None:
         self._stub = case_service_pb2_grpc.CaseServiceStub(channel)
         self._caller = caller
         self._call = caller.call
         self._map = mapper
+        self._on_change = on_change
         self._numbers: dict[str, str] = {}
+
+    @contextlib.contextmanager
+    def _changing(self, case_id: str) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            if self._on_change is not None:
+                self._on_change(case_id)
 
     def _remember(self, case_id: str, number: str) -> None:
         if len(self._numbers) >= _NUMBERS_KEPT:
@@ -98,15 +129,14 @@ class SupportClient:
         response = await self._call(self._stub.ListCases, request, who, idempotent=True)
         return self._cases(response.cases), response.next_page_token or None
 
-    async def get_case_full(
-        self, who: Identity, case_id: str
-    ) -> tuple[schemas.Case, list[schemas.Message], list[schemas.TimelineEntry]]:
+    async def get_case_full(self, who: Identity, case_id: str) -> FullCase:
         request = case_service_pb2.GetCaseRequest(
             name=case_name(case_id), view=case_service_pb2.CASE_VIEW_FULL
         )
         response = await self._call(self._stub.GetCase, request, who, idempotent=True)
-        return (
+        return FullCase(
             self._one(response.case),
+            response.case.customer_id,
             [self._map.message(m) for m in response.messages],
             [self._map.timeline_entry(e) for e in response.events],
         )
@@ -117,14 +147,16 @@ class SupportClient:
         request = case_service_pb2.AddCaseMessageRequest(
             parent=case_name(case_id), body=body.body, internal=body.internal, request_id=request_id
         )
-        response = await self._call(self._stub.AddCaseMessage, request, who, idempotent=True)
+        with self._changing(case_id):
+            response = await self._call(self._stub.AddCaseMessage, request, who, idempotent=True)
         return self._map.message(response.message), self._one(response.case)
 
     async def assign(self, who: Identity, case_id: str, body: schemas.AssignRequest) -> schemas.Case:
         request = case_service_pb2.AssignCaseRequest(
             name=case_name(case_id), assignee_id=body.assignee_id or "", etag=body.etag
         )
-        response = await self._call(self._stub.AssignCase, request, who, idempotent=False)
+        with self._changing(case_id):
+            response = await self._call(self._stub.AssignCase, request, who, idempotent=False)
         return self._one(response.case)
 
     async def update(self, who: Identity, case_id: str, body: schemas.UpdateCaseRequest) -> schemas.Case:
@@ -139,7 +171,8 @@ class SupportClient:
         request = case_service_pb2.UpdateCaseRequest(
             case=case, update_mask=field_mask_pb2.FieldMask(paths=paths)
         )
-        response = await self._call(self._stub.UpdateCase, request, who, idempotent=False)
+        with self._changing(case_id):
+            response = await self._call(self._stub.UpdateCase, request, who, idempotent=False)
         return self._one(response.case)
 
     async def change_status(
@@ -147,35 +180,21 @@ class SupportClient:
     ) -> schemas.Case:
         name = case_name(case_id)
         stub = self._stub
+        method: Callable[..., Any]
+        request: Message
         match action:
             case "wait" | "work":
-                response = await self._call(
-                    stub.SetCaseWaiting,
-                    case_service_pb2.SetCaseWaitingRequest(name=name, waiting=action == "wait", etag=etag),
-                    who,
-                    idempotent=False,
-                )
+                method = stub.SetCaseWaiting
+                waiting = action == "wait"
+                request = case_service_pb2.SetCaseWaitingRequest(name=name, waiting=waiting, etag=etag)
             case "resolve":
-                response = await self._call(
-                    stub.ResolveCase,
-                    case_service_pb2.ResolveCaseRequest(name=name, etag=etag),
-                    who,
-                    idempotent=False,
-                )
+                method, request = stub.ResolveCase, case_service_pb2.ResolveCaseRequest(name=name, etag=etag)
             case "close":
-                response = await self._call(
-                    stub.CloseCase,
-                    case_service_pb2.CloseCaseRequest(name=name, etag=etag),
-                    who,
-                    idempotent=False,
-                )
+                method, request = stub.CloseCase, case_service_pb2.CloseCaseRequest(name=name, etag=etag)
             case "reopen":
-                response = await self._call(
-                    stub.ReopenCase,
-                    case_service_pb2.ReopenCaseRequest(name=name, etag=etag),
-                    who,
-                    idempotent=False,
-                )
+                method, request = stub.ReopenCase, case_service_pb2.ReopenCaseRequest(name=name, etag=etag)
+        with self._changing(case_id):
+            response = await self._call(method, request, who, idempotent=False)
         return self._one(response.case)
 
     async def statistics(self, who: Identity, start: datetime, end: datetime) -> schemas.CaseStatistics:
@@ -184,6 +203,17 @@ class SupportClient:
         )
         response = await self._call(self._stub.GetCaseStatistics, request, who, idempotent=True)
         return case_statistics_from_proto(response)
+
+    async def watch_all(self, who: Identity) -> AsyncGenerator[str | None]:
+        """Every committed change of any case (see WatchCases; the system identity only): None once
+        the stream is live, then the id of each case that changed. Ends when support_svc ends the
+        stream; closing the iterator cancels the call."""
+        messages = self._caller.stream(self._stub.WatchCases, case_service_pb2.WatchCasesRequest(), who)
+        try:
+            async for change in messages:
+                yield None if change.initial else case_id_of(change.name)
+        finally:
+            await messages.aclose()  # cancels the call
 
     async def watch(self, who: Identity, case_id: str) -> AsyncGenerator[CaseChange]:
         """Follows the case: its current etag first, then one change at a time (see WatchCase). Ends

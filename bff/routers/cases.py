@@ -9,20 +9,22 @@ from fastapi import APIRouter, Header, Query
 from starlette.responses import StreamingResponse
 
 from bff import schemas
+from bff.case_pages import CaseData
+from bff.clients.support import FullCase
 from bff.deps import CaseId, CreateRequestId, CurrentUser, CustomerUser, SessionCookie, StaffUser, State
 from bff.live import EVENT_SCHEMA, CaseEvents
 from bff.orders import ShopOrder
 from bff.problems import ProblemError
 from bff.routers.common import READ_ERRORS, WRITE_ERRORS, problems
+from bff.state import AppState
 from bff.tasks import both
-from kit.identity import Role
+from kit.identity import Identity, Role
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
 CUSTOMER_ACTIONS = frozenset({"reopen", "close"})
 NOT_FOR_CUSTOMERS = ProblemError(status=403, reason="STAFF_ONLY", detail="Only the support team can do that.")
 CASE_CHANGES = (*WRITE_ERRORS, 404, 409, 412)
-CaseAndOrder = tuple[schemas.Case, list[schemas.Message], list[schemas.TimelineEntry], ShopOrder | None]
 
 
 @router.post(
@@ -68,33 +70,56 @@ async def list_cases(
     response_model=schemas.CasePage,
     responses=problems(*READ_ERRORS, 404),
 )
-async def get_case(case_id: CaseId, user: CurrentUser, state: State) -> schemas.CasePage:
-    """The case screen in one response: case, conversation, timeline, order and refunds. The refunds
-    (they need only the case id) are read while the case and then its order are; their case number and
-    product titles come from those, with no call of their own."""
-    who = user.identity
-
-    async def case_and_order() -> CaseAndOrder:
-        case, messages, timeline = await state.support.get_case_full(who, case_id)
-        try:
-            found = await state.orders.order(who, case.order_id)
-        except Exception:  # the shop being away must not hide the case: the page shows no order
-            found = None
-        if found is not None and user.role == Role.CUSTOMER and found.customer_id != user.id:
-            found = None
-        return case, messages, timeline, found
-
-    (case, messages, timeline, order), records = await both(
-        case_and_order(), state.refunds.refunds_of_case(who, case_id)
-    )
-    refunds = await state.refund_views.render(user, records, case=case, order=order)
+async def get_case(
+    case_id: CaseId, user: CurrentUser, state: State, cookie: SessionCookie
+) -> schemas.CasePage:
+    """The case screen in one response: case, conversation, timeline, order and refunds. Never older
+    than the caller's own last change; others' changes show within a moment (a payout's progress as
+    soon as it reaches the case's timeline)."""
+    # Kept until the case changes (bff.case_pages). Else the refunds (they need only the case id) are
+    # read while the case and then its order are; their case number and product titles come from
+    # those, with no call of their own.
+    staff = user.role.is_staff
+    pages = state.case_pages
+    data = pages.get(case_id, staff=staff, viewer_id=user.id, browser=cookie)
+    if data is None:
+        with pages.reading(case_id, staff=staff) as read:
+            data, whole = await _read_case(state, user.identity, case_id)
+            if whole:
+                pages.keep(read, data)
+    order = data.order
+    if order is not None and user.role == Role.CUSTOMER and order.customer_id != user.id:
+        order = None
+    refunds = await state.refund_views.render(user, data.refunds, case=data.case, order=order)
     return schemas.CasePage(
-        case=case,
-        messages=messages,
-        timeline=timeline,
+        case=data.case,
+        messages=data.messages,
+        timeline=data.timeline,
         order=order.order if order is not None else None,
         refunds=refunds,
     )
+
+
+async def _read_case(state: AppState, who: Identity, case_id: str) -> tuple[CaseData, bool]:
+    """What the page is made of, and whether all of it could be read (else it is not kept)."""
+
+    async def case_and_order() -> tuple[FullCase, ShopOrder | None, bool]:
+        full = await state.support.get_case_full(who, case_id)
+        try:
+            return full, await state.orders.order(who, full.case.order_id), True
+        except Exception:  # the shop being away must not hide the case: the page shows no order
+            return full, None, False
+
+    (full, order, whole), records = await both(case_and_order(), state.refunds.refunds_of_case(who, case_id))
+    data = CaseData(
+        case=full.case,
+        customer_id=full.customer_id,
+        messages=full.messages,
+        timeline=full.timeline,
+        order=order,
+        refunds=records,
+    )
+    return data, whole
 
 
 @router.get(

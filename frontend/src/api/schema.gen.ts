@@ -52,9 +52,9 @@ export interface paths {
         };
         /**
          * Get Case
-         * @description The case screen in one response: case, conversation, timeline, order and refunds. The refunds
-         *     (they need only the case id) are read while the case and then its order are; their case number and
-         *     product titles come from those, with no call of their own.
+         * @description The case screen in one response: case, conversation, timeline, order and refunds. Never older
+         *     than the caller's own last change; others' changes show within a moment (a payout's progress as
+         *     soon as it reaches the case's timeline).
          */
         get: operations["getCase"];
         put?: never;

@@ -24,7 +24,7 @@ from shop_stub.config import Settings as ShopSettings
 from shop_stub.server import create_server as create_shop_server
 from support_svc.config import Settings as SupportSettings
 from support_svc.server import create_server as create_support_server
-from tests.bff.helpers import SECRET, client, running, settings, sign_in
+from tests.bff.helpers import SECRET, client, eventually, running, settings, sign_in
 
 pytestmark = pytest.mark.integration
 
@@ -109,7 +109,19 @@ def bff_settings(services: Services, **overrides: Any) -> Settings:
 @pytest.fixture
 async def app(services: Services) -> AsyncIterator[FastAPI]:
     async with running(bff_settings(services)) as application:
+        await following_case_changes(application)
         yield application
+
+
+async def following_case_changes(app: FastAPI) -> None:
+    """Waits until the BFF follows support_svc's changes (until then it keeps no case page), so that
+    what a test sees does not depend on how fast the stream opened."""
+    pages = app.state.bff.case_pages
+
+    async def live() -> bool:
+        return bool(pages.live)
+
+    await eventually(live, timeout_s=5)
 
 
 class People:

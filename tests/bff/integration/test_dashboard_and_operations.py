@@ -117,8 +117,10 @@ async def test_metrics_count_requests_by_route_template_and_status_and_the_order
         "hit": _sample("bff_order_cache_lookups_total", lookup="order", result="hit"),
     }
 
+    kept_before = _sample("bff_case_pages_total", outcome="kept")
     await ana.get(f"/api/cases/{case['id']}")  # the order: a miss, then cached
-    await ana.get(f"/api/cases/{case['id']}")
+    await ana.get(f"/api/cases/{case['id']}")  # the page: kept (bff.case_pages)
+    await (await people("sam")).get(f"/api/cases/{case['id']}")  # staff's view: read, the order cached
     scraped = await (await people("anonymous")).get("/metrics")
 
     assert scraped.status_code == 200
@@ -133,7 +135,9 @@ async def test_metrics_count_requests_by_route_template_and_status_and_the_order
     )
     assert "bff_order_cache_lookups_total" in text
     assert f"/api/cases/{case['id']}" not in text  # route templates only, never ids
-    assert _sample("http_server_requests_total", **page) - before["requests"] == 2
-    assert _sample("http_server_request_duration_seconds_count", **page) - before["slow"] == 2
+    assert _sample("http_server_requests_total", **page) - before["requests"] == 3
+    assert _sample("http_server_request_duration_seconds_count", **page) - before["slow"] == 3
+    assert "bff_case_pages_total" in text
+    assert _sample("bff_case_pages_total", outcome="kept") - kept_before == 1
     assert _sample("bff_order_cache_lookups_total", lookup="order", result="miss") - before["miss"] >= 1
     assert _sample("bff_order_cache_lookups_total", lookup="order", result="hit") - before["hit"] >= 1

@@ -1,0 +1,243 @@
+"""What a case page is made of, kept until its case changes.
+
+The case page is the most read screen: customers come back to their case, agents open a case again
+and again while they work it. Each read costs the BFF two gRPC calls (support_svc's case with its
+conversation and timeline, refund_svc's refunds of the case) and an order lookup. The BFF keeps what
+those calls answered, per case and per kind of viewer (staff, or the customer whose case it is), and
+drops it the moment support_svc says the case changed: `follow_changes` holds one WatchCases stream
+open for the whole process, and every committed change of any case, internal ones and refund events
+included, comes down it.
+
+What keeps a kept page right:
+- Pages are kept only while that stream is live. When it ends or fails, everything kept is dropped
+  and nothing is kept until it is live again.
+- A read that heard of a change of its case while it ran is not kept (it may hold the state from
+  before the change), and neither is one that began before the stream last went down or came up.
+- Refund changes reach the case through refund_svc's relay, a moment later: until then the page
+  shows the refunds as they were. Nobody sees a page older than their own last change: when a
+  browser's state-changing request ends (the front door calls `changed_by`), pages kept before it
+  are not used for that browser.
+- A page is kept at most `max_age_s` (the order in it comes from the order cache, which has its own
+  TTL) and never past the case's next SLA due time (support_svc says whether a case is in breach
+  when it answers).
+- Customers' views are kept apart from staff views (support_svc hides internal notes from
+  customers), and a customer's view answers only the customer whose case it is: for anyone else
+  the read goes to support_svc, which says NOT_FOUND. The viewer's own parts (which refund actions
+  they may take) are rendered on every read from what was kept.
+
+One process's memory, bounded (`size` cases' views, least recently used go first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import grpc
+
+from bff import metrics, schemas
+from bff.orders import ShopOrder
+from bff.records import RefundRecord
+from kit.logs import get_logger
+
+log = get_logger("bff.case_pages")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseData:
+    """The parts of a case page that are the same for every viewer of one kind."""
+
+    case: schemas.Case
+    customer_id: str
+    messages: list[schemas.Message]
+    timeline: list[schemas.TimelineEntry]
+    order: ShopOrder | None  # as looked up, before any check of who may see it
+    refunds: list[RefundRecord]
+
+
+@dataclass(slots=True)
+class _Kept:
+    data: CaseData
+    read_at: float  # when the read began: the data is at least this fresh
+    expires_at: float
+
+
+@dataclass(slots=True)
+class Read:
+    """One read of a case in flight; `changed` when a change of its case was heard meanwhile."""
+
+    case_id: str
+    staff: bool
+    began_at: float
+    epoch: int
+    changed: bool = field(default=False)
+
+
+class KeptCasePages:
+    def __init__(
+        self,
+        size: int,
+        max_age_s: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._size = size
+        self._max_age_s = max_age_s
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._pages: OrderedDict[tuple[str, bool], _Kept] = OrderedDict()
+        self._reads: dict[str, list[Read]] = {}
+        self._changed_at: dict[Hashable, float] = {}  # browser -> when its last change ended
+        self._live = False
+        self._epoch = 0  # moves on whenever the stream goes live or down
+
+    @property
+    def enabled(self) -> bool:
+        return self._size > 0 and self._max_age_s > 0
+
+    @property
+    def live(self) -> bool:
+        return self._live
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def get(self, case_id: str, *, staff: bool, viewer_id: str, browser: Hashable) -> CaseData | None:
+        """What was kept of this case for this viewer, or None: read it (see `reading`)."""
+        if not self._live:
+            return None
+        key = (case_id, staff)
+        kept = self._pages.get(key)
+        if kept is None:
+            metrics.case_page("read")
+            return None
+        now = self._clock()
+        if now >= kept.expires_at:
+            del self._pages[key]
+            metrics.case_page("read")
+            return None
+        fresh_enough = kept.read_at >= self._changed_at.get(browser, float("-inf"))
+        if not fresh_enough or (not staff and kept.data.customer_id != viewer_id):
+            metrics.case_page("read")
+            return None
+        self._pages.move_to_end(key)
+        metrics.case_page("kept")
+        return kept.data
+
+    @contextmanager
+    def reading(self, case_id: str, *, staff: bool) -> Iterator[Read]:
+        """Registers a read of the case while it runs, so that a change heard meanwhile is known;
+        `keep` it at the end."""
+        read = Read(case_id, staff, self._clock(), self._epoch)
+        reads = self._reads.setdefault(case_id, [])
+        reads.append(read)
+        try:
+            yield read
+        finally:
+            reads.remove(read)
+            if not reads:
+                del self._reads[case_id]
+
+    def keep(self, read: Read, data: CaseData) -> None:
+        if not self.enabled or not self._live or read.changed or read.epoch != self._epoch:
+            return
+        expires_at = min(read.began_at + self._max_age_s, self._next_due(data.case))
+        if expires_at <= self._clock():
+            return
+        key = (read.case_id, read.staff)
+        kept = self._pages.get(key)
+        if kept is not None and kept.read_at > read.began_at:
+            return  # a read that began later was kept already
+        self._pages[key] = _Kept(data, read.began_at, expires_at)
+        self._pages.move_to_end(key)
+        while len(self._pages) > self._size:
+            self._pages.popitem(last=False)
+
+    def _next_due(self, case: schemas.Case) -> float:
+        """The monotonic time of the case's next SLA due time (after it, support_svc may answer "in
+        breach"); far away when none is ahead."""
+        wall_now = self._wall_clock()
+        ahead = [
+            due
+            for due in (case.first_response_due_at, case.resolution_due_at)
+            if due is not None and due > wall_now
+        ]
+        if not ahead:
+            return float("inf")
+        return self._clock() + (min(ahead) - wall_now).total_seconds()
+
+    # --- what changes them ----------------------------------------------------------------------
+
+    def changed_by(self, browser: Hashable) -> None:
+        """A state-changing request of this browser (its session cookie) has ended."""
+        if not self.enabled:
+            return
+        now = self._clock()
+        if len(self._changed_at) > 10_000:  # only changes younger than the oldest page matter
+            self._changed_at = {b: t for b, t in self._changed_at.items() if now - t < self._max_age_s}
+        self._changed_at[browser] = now
+
+    def heard(self, case_id: str) -> None:
+        """support_svc committed a change of this case."""
+        self._pages.pop((case_id, True), None)
+        self._pages.pop((case_id, False), None)
+        for read in self._reads.get(case_id, ()):
+            read.changed = True
+
+    def went_live(self) -> None:
+        """The stream is open: every change from now on will be heard."""
+        self._forget_all()
+        self._live = True
+        metrics.CASE_PAGE_STREAM_LIVE.set(1)
+
+    def went_down(self) -> None:
+        self._forget_all()
+        self._live = False
+        metrics.CASE_PAGE_STREAM_LIVE.set(0)
+
+    def _forget_all(self) -> None:
+        self._pages.clear()
+        self._epoch += 1
+
+
+async def follow_changes(
+    pages: KeptCasePages,
+    watch: Callable[[], AsyncIterator[str | None]],
+    *,
+    retry_s: tuple[float, float] = (0.2, 5.0),
+) -> None:
+    """Holds the change stream open for as long as the process runs (cancel the task to stop):
+    `watch()` yields None once the stream is live, then the id of each case that changed. When it
+    ends or fails, the pages are dropped and the stream is opened again, waiting a little longer
+    each time it fails at once (from `retry_s[0]` up to `retry_s[1]`)."""
+    if not pages.enabled:
+        return
+    pause = retry_s[0]
+    while True:
+        heard_any = False
+        try:
+            async for case_id in watch():
+                if case_id is None:
+                    pages.went_live()
+                    log.info("following case changes: case pages are kept")
+                else:
+                    pages.heard(case_id)
+                heard_any = True
+        except grpc.aio.AioRpcError as exc:
+            log.warning("case change stream failed: case pages are not kept", code=exc.code().name)
+        except Exception as exc:  # whatever it was, keep following: pages are not kept meanwhile
+            log.warning("case change stream failed: case pages are not kept", error=repr(exc))
+        finally:
+            pages.went_down()
+        if heard_any:
+            pause = retry_s[0]
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, retry_s[1])

@@ -1,0 +1,249 @@
+"""KeptCasePages on a clock the test moves, and follow_changes on a stream the test scripts: what is
+kept, and every rule that stops a kept page from being used."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import grpc
+import pytest
+
+from bff import schemas
+from bff.case_pages import CaseData, KeptCasePages, follow_changes
+
+WALL_START = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+
+
+class Clocks:
+    """A monotonic and a wall clock that move together."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def monotonic(self) -> float:
+        return self.t
+
+    def wall(self) -> datetime:
+        return WALL_START + timedelta(seconds=self.t - 1000.0)
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+def case_data(case_id: str = "7", customer_id: str = "cus_1", *, due: datetime | None = None) -> CaseData:
+    case = schemas.Case(
+        id=case_id,
+        number=f"C-{case_id}",
+        order_id="ord_1",
+        order_line_ids=[],
+        category="damaged_item",
+        subject="Broken",
+        description="It arrived broken.",
+        priority="normal",
+        status="open",
+        assignee=None,
+        created_at=WALL_START,
+        updated_at=WALL_START,
+        first_response_due_at=due,
+        resolution_due_at=None,
+        first_responded_at=None,
+        sla_breached=False,
+        etag="1",
+        previous_case_number=None,
+    )
+    return CaseData(case=case, customer_id=customer_id, messages=[], timeline=[], order=None, refunds=[])
+
+
+@pytest.fixture
+def clocks() -> Clocks:
+    return Clocks()
+
+
+def pages_on(clocks: Clocks, *, size: int = 100, max_age_s: float = 30.0) -> KeptCasePages:
+    pages = KeptCasePages(size, max_age_s, clock=clocks.monotonic, wall_clock=clocks.wall)
+    pages.went_live()
+    return pages
+
+
+def read_and_keep(pages: KeptCasePages, data: CaseData, *, staff: bool = True) -> None:
+    with pages.reading(data.case.id, staff=staff) as read:
+        pages.keep(read, data)
+
+
+def staff_get(pages: KeptCasePages, case_id: str = "7", browser: str = "b1") -> CaseData | None:
+    return pages.get(case_id, staff=True, viewer_id="agt_1", browser=browser)
+
+
+def test_a_page_read_while_live_is_kept_until_its_case_changes(clocks: Clocks) -> None:
+    pages = pages_on(clocks)
+    data = case_data()
+    assert staff_get(pages) is None
+    read_and_keep(pages, data)
+    assert staff_get(pages) is data
+    pages.heard("8")  # another case
+    assert staff_get(pages) is data
+    pages.heard("7")
+    assert staff_get(pages) is None
+
+
+def test_nothing_is_kept_unless_the_stream_is_live(clocks: Clocks) -> None:
+    pages = KeptCasePages(100, 30.0, clock=clocks.monotonic, wall_clock=clocks.wall)
+    read_and_keep(pages, case_data())
+    assert staff_get(pages) is None
+
+    pages.went_live()
+    read_and_keep(pages, case_data())
+    pages.went_down()
+    assert staff_get(pages) is None
+    assert len(pages) == 0
+
+
+def test_a_read_that_heard_of_a_change_of_its_case_meanwhile_is_not_kept(clocks: Clocks) -> None:
+    pages = pages_on(clocks)
+    with pages.reading("7", staff=True) as read:
+        pages.heard("7")
+        pages.keep(read, case_data())
+    assert staff_get(pages) is None
+
+    with pages.reading("7", staff=True) as read:
+        pages.heard("8")  # another case's change does not matter
+        pages.keep(read, case_data())
+    assert staff_get(pages) is not None
+
+
+@pytest.mark.parametrize("then", ["went_down", "went_live"])
+def test_a_read_that_began_before_the_stream_went_down_or_live_is_not_kept(clocks: Clocks, then: str) -> None:
+    pages = pages_on(clocks)
+    with pages.reading("7", staff=True) as read:
+        getattr(pages, then)()
+        pages.went_live()
+        pages.keep(read, case_data())
+    assert staff_get(pages) is None
+
+
+def test_a_customers_view_answers_only_the_customer_whose_case_it_is(clocks: Clocks) -> None:
+    pages = pages_on(clocks)
+    customers = case_data(customer_id="cus_1")
+    read_and_keep(pages, customers, staff=False)
+
+    assert pages.get("7", staff=False, viewer_id="cus_1", browser="b1") is customers
+    assert pages.get("7", staff=False, viewer_id="cus_2", browser="b2") is None
+    assert staff_get(pages) is None  # staff views are kept apart
+
+    staffs = case_data(customer_id="cus_1")
+    read_and_keep(pages, staffs, staff=True)
+    assert staff_get(pages) is staffs
+    assert pages.get("7", staff=False, viewer_id="cus_1", browser="b1") is customers
+
+
+def test_nobody_gets_a_page_older_than_their_own_last_change(clocks: Clocks) -> None:
+    pages = pages_on(clocks)
+    data = case_data()
+    read_and_keep(pages, data)
+    clocks.advance(1)
+    pages.changed_by("b1")
+    assert staff_get(pages, browser="b1") is None
+    assert staff_get(pages, browser="b2") is data
+
+    clocks.advance(1)
+    fresh = case_data()
+    read_and_keep(pages, fresh)
+    assert staff_get(pages, browser="b1") is fresh
+
+
+def test_a_page_expires_after_max_age_and_at_the_cases_next_due_time(clocks: Clocks) -> None:
+    pages = pages_on(clocks, max_age_s=30)
+    read_and_keep(pages, case_data())
+    clocks.advance(29.9)
+    assert staff_get(pages) is not None
+    clocks.advance(0.1)
+    assert staff_get(pages) is None
+
+    # Due in 10 s: then support_svc may answer "in breach", so the page must be read again.
+    read_and_keep(pages, case_data(due=clocks.wall() + timedelta(seconds=10)))
+    clocks.advance(9.9)
+    assert staff_get(pages) is not None
+    clocks.advance(0.1)
+    assert staff_get(pages) is None
+
+    # A due time already past does not end the page early (support_svc has judged it).
+    read_and_keep(pages, case_data(due=clocks.wall() - timedelta(seconds=10)))
+    clocks.advance(20)
+    assert staff_get(pages) is not None
+
+
+def test_the_least_recently_used_go_first_when_full(clocks: Clocks) -> None:
+    pages = pages_on(clocks, size=2)
+    for case_id in ("1", "2"):
+        read_and_keep(pages, case_data(case_id))
+    assert staff_get(pages, "1") is not None  # 1 is now the most recently used
+    read_and_keep(pages, case_data("3"))
+    assert len(pages) == 2
+    assert staff_get(pages, "2") is None
+    assert staff_get(pages, "1") is not None
+    assert staff_get(pages, "3") is not None
+
+
+def test_a_read_that_began_earlier_does_not_replace_a_later_one(clocks: Clocks) -> None:
+    pages = pages_on(clocks)
+    later = case_data()
+    with pages.reading("7", staff=True) as early:
+        clocks.advance(1)
+        read_and_keep(pages, later)
+        pages.keep(early, case_data())
+    assert staff_get(pages) is later
+
+
+@pytest.mark.parametrize(("size", "max_age_s"), [(0, 30.0), (100, 0.0)])
+def test_size_or_max_age_zero_keeps_nothing(clocks: Clocks, size: int, max_age_s: float) -> None:
+    pages = pages_on(clocks, size=size, max_age_s=max_age_s)
+    assert not pages.enabled
+    read_and_keep(pages, case_data())
+    assert staff_get(pages) is None
+
+
+async def test_follow_changes_goes_live_drops_what_changed_and_opens_the_stream_again(clocks: Clocks) -> None:
+    pages = KeptCasePages(100, 30.0, clock=clocks.monotonic, wall_clock=clocks.wall)
+    opened: list[int] = []
+    second_stream_live = asyncio.Event()
+
+    async def watch() -> AsyncIterator[str | None]:
+        opened.append(len(opened) + 1)
+        yield None
+        if len(opened) == 1:
+            assert pages.live
+            read_and_keep(pages, case_data("7"))
+            read_and_keep(pages, case_data("8"))
+            yield "7"
+            assert staff_get(pages, "7") is None
+            assert staff_get(pages, "8") is not None
+            raise grpc.aio.AioRpcError(
+                grpc.StatusCode.UNAVAILABLE, grpc.aio.Metadata(), grpc.aio.Metadata(), details="gone"
+            )
+        second_stream_live.set()
+        await asyncio.Event().wait()  # stays open until cancelled
+
+    task = asyncio.create_task(follow_changes(pages, watch, retry_s=(0.01, 0.05)))
+    try:
+        await asyncio.wait_for(second_stream_live.wait(), 5)
+        assert opened == [1, 2]
+        assert pages.live
+        assert staff_get(pages, "8") is None  # dropped when the first stream failed
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert not pages.live
+
+
+async def test_follow_changes_does_nothing_when_pages_are_off(clocks: Clocks) -> None:
+    pages = KeptCasePages(0, 30.0, clock=clocks.monotonic, wall_clock=clocks.wall)
+
+    async def watch() -> AsyncIterator[str | None]:
+        raise AssertionError("no stream is opened when nothing would be kept")
+        yield None  # pragma: no cover
+
+    await asyncio.wait_for(follow_changes(pages, watch), 1)
+    assert not pages.live
