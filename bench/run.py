@@ -625,9 +625,9 @@ class Bench:
             await self.recover(f"the mix at {self.o.rate:g} req/s")
             if self.o.probe_shares:
                 self.profile_rate = await self.probe_mix_capacity("bff.mix.open", self.mix)
-                # The same mix with no list page shared between staff: what the BFF's sharing of the
-                # team's queue pages (bff.shared_pages) is worth.
-                await self.restart_with(UNSHARED, "with no page shared between staff")
+                # The same mix with no list page shared between staff and no case page kept: what
+                # the BFF's sharing and keeping (bff.shared_pages, bff.case_pages) are worth.
+                await self.restart_with(UNSHARED, "with no page shared or kept")
                 await self.probe_mix_capacity("bff.mix_unshared.open", self.mix)
                 await self.restart_with({}, "as configured by default")
 
@@ -694,24 +694,21 @@ class Bench:
         )
         if not answered_well(queue[0]):
             await self.recover("the queue closed loop")
-        # Most of the team's queue and search pages above were shared (bff.shared_pages): the same
-        # again with every page fetched, which is what listing and searching cost.
-        await self.restart_with(UNSHARED, "with no page shared between staff")
-        for name, endpoint in (("search", AGENT_SEARCH), ("queue", AGENT_QUEUE)):
+        # Most of the team's queue and search pages above were shared (bff.shared_pages) and most
+        # case pages answered from what was kept (bff.case_pages): the same again with every page
+        # fetched, which is what reading a case, listing and searching cost.
+        await self.restart_with(UNSHARED, "with no page shared or kept")
+        for name, endpoint, users in (
+            ("case_page.unkept", CUSTOMER_CASE_PAGE, customers),
+            ("search.unshared", AGENT_SEARCH, agents),
+            ("queue.unshared", AGENT_QUEUE, agents),
+        ):
+            bff = int(self.state["ports"]["bff"])
             unshared = await self.run_batch(
-                f"{name}-unshared",
-                [
-                    self._closed(
-                        f"bff.{name}.unshared.closed",
-                        int(self.state["ports"]["bff"]),
-                        (endpoint,),
-                        users=agents,
-                    )
-                ],
-                self.system_pids(),
+                name, [self._closed(f"bff.{name}.closed", bff, (endpoint,), users=users)], self.system_pids()
             )
             if not answered_well(unshared[0]):
-                await self.recover(f"the {name} closed loop with no page shared")
+                await self.recover(f"the {name} closed loop with no page shared or kept")
         await self.restart_with({}, "as configured by default")
         bff = int(self.state["ports"]["bff"])
         pids = self.system_pids()
@@ -1124,8 +1121,9 @@ class Bench:
             shutil.rmtree(self.work, ignore_errors=True)
 
 
-# The BFF sharing no list page between staff (bff.shared_pages): every page is fetched.
-UNSHARED = {"BFF_SHARED_PAGE_TTL_S": "0"}
+# The BFF sharing no list page between staff (bff.shared_pages) and keeping no case page
+# (bff.case_pages): every page is fetched from the services.
+UNSHARED = {"BFF_SHARED_PAGE_TTL_S": "0", "BFF_CASE_PAGE_CACHE_SIZE": "0"}
 
 
 def _module_of(name: str) -> str:

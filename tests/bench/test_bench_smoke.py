@@ -38,6 +38,7 @@ EXPECTED = {
     "bff.case_page.open@75%own",
     "bff.queue.closed",
     "bff.search.closed",
+    "bff.case_page.unkept.closed",
     "bff.queue.unshared.closed",
     "bff.search.unshared.closed",
     "bff.orders.cached.closed",
