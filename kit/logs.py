@@ -109,7 +109,23 @@ def _stdout_logger(*_: Any) -> _StdoutLogger:
 
 
 class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The standard library's side of the same: writes to whatever sys.stdout is at that moment."""
+    """The standard library's side of the same: writes to whatever sys.stdout is at that moment,
+    through the batch when there is one (else uvicorn's "Finished server process" could come out
+    before a request line that waited in it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if _batch is None:
+            super().emit(record)
+            return
+        try:
+            line = self.format(record)
+        except Exception:
+            self.handleError(record)
+            return
+        if record.levelno >= logging.WARNING:
+            _batch.flush(then=line)
+        else:
+            _batch.add(line)
 
     @property  # type: ignore[override]
     def stream(self) -> TextIO:

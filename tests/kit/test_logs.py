@@ -93,6 +93,25 @@ def test_batched_info_lines_wait_for_the_batch_and_a_warning_goes_out_at_once_af
     assert [orjson.loads(line)["n"] for line in later.splitlines()] == [4]
 
 
+def test_batched_standard_library_lines_keep_their_place_among_structlogs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    logs.configure("svc", "INFO", batched=True)
+    try:
+        logs.get_logger("kit.batched").info("request", n=1)
+        logging.getLogger("uvicorn.error").info("Finished server process", extra={"n": 2})
+        assert capsys.readouterr().out == ""  # info lines of both kinds wait
+        logging.getLogger("uvicorn.error").warning("Shutting down abruptly")
+        out = capsys.readouterr().out
+    finally:
+        logs.configure("svc", "INFO")
+    assert [orjson.loads(line)["event"] for line in out.splitlines()] == [
+        "request",
+        "Finished server process",
+        "Shutting down abruptly",
+    ]
+
+
 def test_what_waits_in_the_batch_is_written_on_flush(capsys: pytest.CaptureFixture[str]) -> None:
     logs.configure("svc", "INFO", batched=True)
     try:
