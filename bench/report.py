@@ -193,6 +193,16 @@ def _target(name: str, value: Any, target: str, ok: bool | None) -> dict[str, An
     return {"name": name, "value": value, "target": target, "ok": ok}
 
 
+def _throughput_ratio(
+    result: dict[str, Any] | None, ceiling: dict[str, Any], name: str
+) -> list[dict[str, Any]]:
+    """A ratio of throughputs shown for information next to a target (none when not measured)."""
+    if result is None:
+        return []
+    ratio = round(result["all"]["throughput_rps"] / ceiling["all"]["throughput_rps"], 2)
+    return [_target(name, ratio, "(information)", None)]
+
+
 def evaluate(results: dict[str, Any], *, smoke: bool) -> list[dict[str, Any]]:
     """The targets of issue #8 against this run (in a smoke run they are informational only)."""
     targets: list[dict[str, Any]] = []
@@ -220,17 +230,11 @@ def evaluate(results: dict[str, Any], *, smoke: bool) -> list[dict[str, Any]]:
             _target("case page req/s / passthrough req/s (closed loop)", ratio, ">= 0.7", ratio >= 0.7)
         )
         # The same with no case page kept (bff.case_pages): every page read from the services.
-        unkept = find(results, "bff.case_page.unkept.closed")
-        if unkept:
-            ratio = round(unkept["all"]["throughput_rps"] / through["all"]["throughput_rps"], 2)
-            targets.append(
-                _target(
-                    "case page with no page kept: req/s / passthrough req/s (closed loop)",
-                    ratio,
-                    "(information)",
-                    None,
-                )
-            )
+        targets += _throughput_ratio(
+            find(results, "bff.case_page.unkept.closed"),
+            through,
+            "case page with no page kept: req/s / passthrough req/s (closed loop)",
+        )
     for share in (50, 75):
         opened = find(results, f"bff.case_page.open@{share}%")
         if opened:
@@ -261,17 +265,11 @@ def evaluate(results: dict[str, Any], *, smoke: bool) -> list[dict[str, Any]]:
         ratio = round(get_case["all"]["throughput_rps"] / bare["all"]["throughput_rps"], 2)
         targets.append(_target("GetCase req/s / bare grpc.aio req/s", ratio, ">= 0.65", ratio >= 0.65))
         # The same with every read a case not read before: no kept page answers (support_svc's CasePages).
-        unread = find(results, "grpc.support.GetCase.unread")
-        if unread:
-            ratio = round(unread["all"]["throughput_rps"] / bare["all"]["throughput_rps"], 2)
-            targets.append(
-                _target(
-                    "GetCase, every read a case not read before: req/s / bare grpc.aio req/s",
-                    ratio,
-                    "(information)",
-                    None,
-                )
-            )
+        targets += _throughput_ratio(
+            find(results, "grpc.support.GetCase.unread"),
+            bare,
+            "GetCase, every read a case not read before: req/s / bare grpc.aio req/s",
+        )
     cached, uncached = find(results, "bff.orders.cached.closed"), find(results, "bff.orders.uncached.closed")
     if cached and uncached and uncached["all"]["throughput_rps"]:
         ratio = round(cached["all"]["throughput_rps"] / uncached["all"]["throughput_rps"], 2)
