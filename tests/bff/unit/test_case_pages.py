@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import grpc
+import orjson
 import pytest
 
 from bff import schemas
@@ -53,7 +54,7 @@ def case_data(case_id: str = "7", customer_id: str = "cus_1", *, due: datetime |
         etag="1",
         previous_case_number=None,
     )
-    return CaseData(case=case, customer_id=customer_id, messages=[], timeline=[], order=None, refunds=[])
+    return CaseData.of(case, customer_id, [], [], None, [])
 
 
 @pytest.fixture
@@ -247,3 +248,66 @@ async def test_follow_changes_does_nothing_when_pages_are_off(clocks: Clocks) ->
 
     await asyncio.wait_for(follow_changes(pages, watch), 1)
     assert not pages.live
+
+
+def test_the_page_kept_as_json_is_the_case_page_the_api_describes() -> None:
+    """What is kept is JSON; a page put together from it must be exactly schemas.CasePage's."""
+    actor = schemas.Actor(id="agt_2001", name="Sam Agent", role="agent")
+    messages = [schemas.Message(id="m1", author=actor, body="On it", internal=False, created_at=WALL_START)]
+    timeline = [
+        schemas.TimelineEntry(
+            id="e1",
+            kind="assigned",
+            actor=actor,
+            summary="Assigned to Sam",
+            created_at=WALL_START,
+            internal=False,
+            assignee=schemas.Person(id="agt_2001", name="Sam Agent"),
+        )
+    ]
+    eur = schemas.Money(amount_minor=7900, currency="EUR")
+    order = schemas.Order(
+        id="ord_1",
+        placed_at=WALL_START,
+        delivered_at=None,
+        status="delivered",
+        total=eur,
+        lines=[
+            schemas.OrderLine(id="ln_1", product_title="Headphones", quantity=1, unit_price=eur, paid=eur)
+        ],
+    )
+    refund = schemas.Refund.model_validate(
+        {
+            "id": "r1",
+            "number": "R-2001",
+            "caseId": "7",
+            "caseNumber": "C-7",
+            "orderId": "ord_1",
+            "status": "pending_approval",
+            "lines": [{"lineId": "ln_1", "productTitle": "Headphones", "quantity": 1, "amount": eur}],
+            "total": eur,
+            "reason": "damaged",
+            "method": "original_payment",
+            "requestedBy": {"id": "cus_1", "name": "Customer", "role": "customer"},
+            "createdAt": WALL_START,
+            "updatedAt": WALL_START,
+            "etag": '"1"',
+            "requiredApproval": "agent",
+            "outsideRefundWindow": False,
+            "note": None,
+            "decision": None,
+            "failureReason": None,
+            "canCancel": True,
+            "canApprove": False,
+            "canReject": False,
+            "canRetry": False,
+        }
+    )
+    case = case_data().case
+    data = CaseData.of(case, "cus_1", messages, timeline, None, [])
+
+    for shown_order, refunds in ((order, [refund]), (None, [])):
+        expected = schemas.CasePage(
+            case=case, messages=messages, timeline=timeline, order=shown_order, refunds=refunds
+        )
+        assert orjson.loads(data.page(shown_order, refunds)) == expected.model_dump(mode="json")
