@@ -142,6 +142,7 @@ async def test_streams_end_cleanly_when_the_server_shuts_down(
                 assert await watch.code() == grpc.StatusCode.OK
             assert server.feed.watcher_count == 0
     finally:
+        await server.stop()  # again, in case an assertion failed before it: else pytest never exits
         await shutdown()
 
 
