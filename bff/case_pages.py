@@ -157,24 +157,25 @@ class KeptCasePages:
 
     def get(self, case_id: str, *, staff: bool, viewer_id: str, browser: Hashable) -> CaseData | None:
         """What was kept of this case for this viewer, or None: read it (see `reading`)."""
+        data = self._kept(case_id, staff, viewer_id, browser)
+        metrics.case_page("read" if data is None else "kept")
+        return data
+
+    def _kept(self, case_id: str, staff: bool, viewer_id: str, browser: Hashable) -> CaseData | None:
         if not self._live:
             return None
         key = (case_id, staff)
         kept = self._pages.get(key)
         if kept is None:
-            metrics.case_page("read")
             return None
-        now = self._clock()
-        if now >= kept.expires_at:
+        if self._clock() >= kept.expires_at:
             del self._pages[key]
-            metrics.case_page("read")
             return None
-        fresh_enough = kept.read_at >= self._changed_at.get(browser, float("-inf"))
-        if not fresh_enough or (not staff and kept.data.customer_id != viewer_id):
-            metrics.case_page("read")
-            return None
+        if kept.read_at < self._changed_at.get(browser, float("-inf")):
+            return None  # kept before this browser's own last change
+        if not staff and kept.data.customer_id != viewer_id:
+            return None  # another customer's case: support_svc answers NOT_FOUND
         self._pages.move_to_end(key)
-        metrics.case_page("kept")
         return kept.data
 
     @contextmanager

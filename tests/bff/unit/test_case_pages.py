@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import grpc
 import orjson
 import pytest
+from prometheus_client import REGISTRY
 
 from bff import schemas
 from bff.case_pages import CaseData, KeptCasePages, follow_changes
@@ -82,17 +83,25 @@ def test_a_page_read_while_live_is_kept_until_its_case_changes(clocks: Clocks) -
     data = case_data()
     assert staff_get(pages) is None
     read_and_keep(pages, data)
+    kept = counted("kept")
     assert staff_get(pages) is data
+    assert counted("kept") - kept == 1
     pages.heard("8")  # another case
     assert staff_get(pages) is data
     pages.heard("7")
     assert staff_get(pages) is None
 
 
+def counted(outcome: str) -> float:
+    return REGISTRY.get_sample_value("bff_case_pages_total", {"outcome": outcome}) or 0.0
+
+
 def test_nothing_is_kept_unless_the_stream_is_live(clocks: Clocks) -> None:
     pages = KeptCasePages(100, 30.0, clock=clocks.monotonic, wall_clock=clocks.wall)
     read_and_keep(pages, case_data())
+    reads = counted("read")
     assert staff_get(pages) is None
+    assert counted("read") - reads == 1  # every page not answered from what was kept is counted
 
     pages.went_live()
     read_and_keep(pages, case_data())
