@@ -15,8 +15,8 @@ What keeps a kept page right:
   before the change), and neither is one that began before the stream last went down or came up.
 - Refund changes reach the case through refund_svc's relay, a moment later: until then the page
   shows the refunds as they were. Nobody sees a page older than their own last change: when a
-  browser's state-changing request ends (the front door calls `changed_by`), pages kept before it
-  are not used for that browser.
+  browser's state-changing request ends (the front door notes it in `OwnChanges`), pages kept
+  before it are not used for that browser.
 - A page is kept at most `max_age_s` (the order in it comes from the order cache, which has its own
   TTL) and never past the case's next SLA due time (support_svc says whether a case is in breach
   when it answers).
@@ -35,7 +35,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import grpc
@@ -43,6 +43,7 @@ from pydantic import TypeAdapter
 
 from bff import metrics, schemas
 from bff.orders import ShopOrder
+from bff.own_changes import OwnChanges
 from bff.records import RefundRecord
 from kit.logs import get_logger
 
@@ -120,7 +121,7 @@ class Read:
     staff: bool
     began_at: float
     epoch: int
-    changed: bool = field(default=False)
+    changed: bool = False
 
 
 class KeptCasePages:
@@ -129,16 +130,19 @@ class KeptCasePages:
         size: int,
         max_age_s: float,
         *,
+        changes: OwnChanges | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        """`changes`: the browsers' own changes, as the front door notes them (shared with the other
+        pages kept in this process; by default one of its own, on `clock`)."""
         self._size = size
         self._max_age_s = max_age_s
         self._clock = clock
         self._wall_clock = wall_clock
         self._pages: OrderedDict[tuple[str, bool], _Kept] = OrderedDict()
         self._reads: dict[str, list[Read]] = {}
-        self._changed_at: dict[Hashable, float] = {}  # browser -> when its last change ended
+        self.changes = changes if changes is not None else OwnChanges(max_age_s, clock=clock)
         self._live = False
         self._epoch = 0  # moves on whenever the stream goes live or down
 
@@ -171,7 +175,7 @@ class KeptCasePages:
         if self._clock() >= kept.expires_at:
             del self._pages[key]
             return None
-        if kept.read_at < self._changed_at.get(browser, float("-inf")):
+        if kept.read_at < self.changes.last(browser):
             return None  # kept before this browser's own last change
         if not staff and kept.data.customer_id != viewer_id:
             return None  # another customer's case: support_svc answers NOT_FOUND
@@ -221,15 +225,6 @@ class KeptCasePages:
         return self._clock() + (min(ahead) - wall_now).total_seconds()
 
     # --- what changes them ----------------------------------------------------------------------
-
-    def changed_by(self, browser: Hashable) -> None:
-        """A state-changing request of this browser (its session cookie) has ended."""
-        if not self.enabled:
-            return
-        now = self._clock()
-        if len(self._changed_at) > 10_000:  # only changes younger than the oldest page matter
-            self._changed_at = {b: t for b, t in self._changed_at.items() if now - t < self._max_age_s}
-        self._changed_at[browser] = now
 
     def heard(self, case_id: str) -> None:
         """support_svc committed a change of this case."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -23,6 +23,7 @@ from bff.clients.mappers import CaseMapper
 from bff.config import Settings
 from bff.middleware import FrontDoorMiddleware
 from bff.orders import OrderLookup
+from bff.own_changes import OwnChanges
 from bff.problems import (
     PROBLEM_MEDIA_TYPE,
     ProblemError,
@@ -78,13 +79,12 @@ def create_app(
     """`directory` and `store_factory` let tests put fakes of the ports in; production uses the
     defaults (the accounts file, Redis)."""
     users = directory or JsonFileUserDirectory(settings.accounts_file)
-    # Made here, not in the lifespan: the front door tells it of every change (bff.shared_pages).
-    shared_pages = SharedPages(settings.shared_page_ttl_s)
-    case_pages = KeptCasePages(settings.case_page_cache_size, settings.case_page_max_age_s)
-
-    def changed_by(browser: Hashable) -> None:
-        shared_pages.changed_by(browser)
-        case_pages.changed_by(browser)
+    # Made here, not in the lifespan: the front door tells them of every change (bff.own_changes).
+    own_changes = OwnChanges(max(settings.shared_page_ttl_s, settings.case_page_max_age_s))
+    shared_pages = SharedPages(settings.shared_page_ttl_s, changes=own_changes)
+    case_pages = KeptCasePages(
+        settings.case_page_cache_size, settings.case_page_max_age_s, changes=own_changes
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -171,7 +171,7 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         max_in_flight=settings.max_in_flight,
         latency_target_s=settings.latency_target_ms / 1000,
-        on_change=changed_by,
+        on_change=own_changes.note,
     )
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]
     return app

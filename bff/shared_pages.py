@@ -7,7 +7,8 @@ the same answer, and those who ask while it is being fetched wait for that one c
 
 Two rules keep it honest:
 - Nobody sees a page older than their own last change: when a browser's state-changing request
-  ends (the front door calls `changed_by`), the pages kept before it are not used for that browser.
+  ends (the front door notes it in `OwnChanges`), the pages kept before it are not used for that
+  browser.
   Changes by others show within `ttl_s`, as they would on a page that was just loaded.
 - Only pages that do not depend on who asks are shared: staff lists without "assigned to me".
   Customers' lists (their own cases and refunds) are never kept.
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bff import metrics
+from bff.own_changes import OwnChanges
 from kit.identity import Identity
 
 # Pages kept at once (a page token or a search makes a key of its own; a page of 50 cases holds
@@ -47,25 +49,24 @@ class _Fetch:
 
 
 class SharedPages:
-    def __init__(self, ttl_s: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        ttl_s: float,
+        *,
+        changes: OwnChanges | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`changes`: the browsers' own changes, as the front door notes them (shared with the other
+        pages kept in this process; by default one of its own, on `clock`)."""
         self._ttl_s = ttl_s
         self._clock = clock
+        self.changes = changes if changes is not None else OwnChanges(ttl_s, clock=clock)
         self._pages: dict[Hashable, _Page] = {}
         self._fetching: dict[Hashable, _Fetch] = {}
-        self._changed_at: dict[Hashable, float] = {}  # browser -> when its last change ended
 
     @property
     def enabled(self) -> bool:
         return self._ttl_s > 0
-
-    def changed_by(self, browser: Hashable) -> None:
-        """A state-changing request of this browser (its session cookie) has ended."""
-        if not self.enabled:
-            return
-        now = self._clock()
-        if len(self._changed_at) > 10_000:  # only changes younger than ttl_s matter
-            self._changed_at = {b: t for b, t in self._changed_at.items() if now - t < self._ttl_s}
-        self._changed_at[browser] = now
 
     async def get[T](
         self,
@@ -79,7 +80,7 @@ class SharedPages:
             return await fetch()
         key = (who.role, page)
         now = self._clock()
-        since = self._changed_at.get(browser, float("-inf"))
+        since = self.changes.last(browser)
         kept = self._pages.get(key)
         if kept is not None and now - kept.fetched_at < self._ttl_s and kept.fetched_at >= since:
             metrics.shared_page("hit")

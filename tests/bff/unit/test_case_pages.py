@@ -153,7 +153,7 @@ def test_nobody_gets_a_page_older_than_their_own_last_change(clocks: Clocks) -> 
     data = case_data()
     read_and_keep(pages, data)
     clocks.advance(1)
-    pages.changed_by("b1")
+    pages.changes.note("b1")
     assert staff_get(pages, browser="b1") is None
     assert staff_get(pages, browser="b2") is data
 

@@ -85,7 +85,7 @@ async def test_nobody_sees_a_page_older_than_their_own_last_change(pages: Shared
     service = Service()
     await pages.get(AGENT, "browser-1", QUEUE, service.fetch)
     clock.now += 0.1
-    pages.changed_by("browser-1")  # e.g. the agent took a case
+    pages.changes.note("browser-1")  # e.g. the agent took a case
     clock.now += 0.1
     assert await pages.get(AGENT, "browser-1", QUEUE, service.fetch) == "page from call 2"
     # The fresher page is the one kept now, for everybody.
@@ -96,7 +96,7 @@ async def test_nobody_sees_a_page_older_than_their_own_last_change(pages: Shared
 async def test_another_browsers_change_shows_within_the_ttl_only(pages: SharedPages, clock: Clock) -> None:
     service = Service()
     await pages.get(AGENT, "browser-1", QUEUE, service.fetch)
-    pages.changed_by("browser-2")
+    pages.changes.note("browser-2")
     clock.now += 0.5
     assert await pages.get(AGENT, "browser-1", QUEUE, service.fetch) == "page from call 1"
 
@@ -119,7 +119,7 @@ async def test_a_browser_that_changed_something_after_the_call_began_does_not_wa
     early = asyncio.create_task(pages.get(AGENT, "browser-1", QUEUE, service.fetch))
     await asyncio.sleep(0.01)
     clock.now += 0.05
-    pages.changed_by("browser-2")
+    pages.changes.note("browser-2")
     late = asyncio.create_task(pages.get(OTHER_AGENT, "browser-2", QUEUE, service.fetch))
     await asyncio.sleep(0.01)
     service.gate.set()
