@@ -17,9 +17,12 @@ What keeps a kept page right:
   shows the refunds as they were. Nobody sees a page older than their own last change: when a
   browser's state-changing request ends (the front door notes it in `OwnChanges`), pages kept
   before it are not used for that browser.
-- A page is kept at most `max_age_s` (the order in it comes from the order cache, which has its own
-  TTL) and never past the case's next SLA due time (support_svc says whether a case is in breach
-  when it answers).
+- The order is not kept with the page: every read takes it from the order cache (bff.orders: a few
+  seconds in memory, then Redis for its TTL), so a kept page shows it as fresh as a page read anew,
+  and a page read while the shop was away shows the order as soon as the shop answers again.
+- A page is kept at most `max_age_s` (a bound in case a change were ever missed: changes reach it
+  through the stream) and never past the case's next SLA due time (support_svc says whether a case
+  is in breach when it answers).
 - Customers' views are kept apart from staff views (support_svc hides internal notes from
   customers), and a customer's view answers only the customer whose case it is: for anyone else
   the read goes to support_svc, which says NOT_FOUND. The viewer's own parts (which refund actions
@@ -42,7 +45,6 @@ import grpc
 from pydantic import TypeAdapter
 
 from bff import metrics, schemas
-from bff.orders import ShopOrder
 from bff.own_changes import OwnChanges
 from bff.records import RefundRecord
 from kit.logs import get_logger
@@ -60,13 +62,13 @@ class CaseData:
     """The parts of a case page that are the same for every viewer of one kind.
 
     The conversation (case, messages, timeline: most of a page) is kept as the JSON it is sent as,
-    ~2.5 kB a page: as models it would be ~20 kB and ~60 objects the garbage collector walks.
+    ~2.5 kB a page: as models it would be ~20 kB and ~60 objects the garbage collector walks. The
+    order is not part of it: each read looks it up (`case.order_id`).
     """
 
-    case: schemas.Case  # for the refunds' case number and the page's SLA due times
+    case: schemas.Case  # for its order, the refunds' case number and the page's SLA due times
     customer_id: str
     conversation: bytes  # the page's "case", "messages" and "timeline" members, as JSON
-    order: ShopOrder | None  # as looked up, before any check of who may see it
     refunds: list[RefundRecord]
 
     @classmethod
@@ -76,7 +78,6 @@ class CaseData:
         customer_id: str,
         messages: list[schemas.Message],
         timeline: list[schemas.TimelineEntry],
-        order: ShopOrder | None,
         refunds: list[RefundRecord],
     ) -> CaseData:
         conversation = b"".join(
@@ -89,7 +90,7 @@ class CaseData:
                 _TIMELINE.dump_json(timeline),
             )
         )
-        return cls(case, customer_id, conversation, order, refunds)
+        return cls(case, customer_id, conversation, refunds)
 
     def page(self, order: schemas.Order | None, refunds: list[schemas.Refund]) -> bytes:
         """The CasePage as JSON, with what this viewer may see of the order and the refunds."""

@@ -38,9 +38,10 @@ class Settings(BaseSettings):
     # nobody sees one older than their own last change (bff.shared_pages). 0: never shared.
     shared_page_ttl_s: float = Field(default=1.0, ge=0, le=60)
     # Case pages kept until their case changes (bff.case_pages): this many cases' views at most,
-    # each for at most case_page_max_age_s. 0 for either: never kept.
+    # each for at most case_page_max_age_s (only a bound in case a change were ever missed; the
+    # order on a page comes from the order cache on every read). 0 for either: never kept.
     case_page_cache_size: int = Field(default=10_000, ge=0)
-    case_page_max_age_s: float = Field(default=30.0, ge=0, le=3600)
+    case_page_max_age_s: float = Field(default=300.0, ge=0, le=3600)
     session_idle_timeout_s: float = Field(default=30 * 60, gt=0)
     session_absolute_timeout_s: float = Field(default=12 * 60 * 60, gt=0)
     static_dir: Path = Path("frontend/dist")

@@ -76,16 +76,17 @@ async def get_case(case_id: CaseId, user: CurrentUser, state: State, cookie: Ses
     soon as it reaches the case's timeline)."""
     # Kept until the case changes (bff.case_pages). Else the refunds (they need only the case id) are
     # read while the case and then its order are; their case number and product titles come from
-    # those, with no call of their own.
+    # those, with no call of their own. The order is never kept with the page: it comes from the
+    # order cache on every read.
     staff = user.role.is_staff
     pages = state.case_pages
     data = pages.get(case_id, staff=staff, viewer_id=user.id, browser=cookie)
     if data is None:
         with pages.reading(case_id, staff=staff) as read:
-            data, whole = await _read_case(state, user.identity, case_id)
-            if whole:
-                pages.keep(read, data)
-    order = data.order
+            data, order = await _read_case(state, user.identity, case_id)
+            pages.keep(read, data)
+    else:
+        order = await _order_of(state, user.identity, data.case.order_id)
     if order is not None and user.role == Role.CUSTOMER and order.customer_id != user.id:
         order = None
     refunds = await state.refund_views.render(user, data.refunds, case=data.case, order=order)
@@ -93,19 +94,23 @@ async def get_case(case_id: CaseId, user: CurrentUser, state: State, cookie: Ses
     return Response(data.page(order.order if order else None, refunds), media_type="application/json")
 
 
-async def _read_case(state: AppState, who: Identity, case_id: str) -> tuple[CaseData, bool]:
-    """What the page is made of, and whether all of it could be read (else it is not kept)."""
+async def _read_case(state: AppState, who: Identity, case_id: str) -> tuple[CaseData, ShopOrder | None]:
+    """What the page is made of (kept until the case changes), and the case's order."""
 
-    async def case_and_order() -> tuple[FullCase, ShopOrder | None, bool]:
+    async def case_and_order() -> tuple[FullCase, ShopOrder | None]:
         full = await state.support.get_case_full(who, case_id)
-        try:
-            return full, await state.orders.order(who, full.case.order_id), True
-        except Exception:  # the shop being away must not hide the case: the page shows no order
-            return full, None, False
+        return full, await _order_of(state, who, full.case.order_id)
 
-    (full, order, whole), records = await both(case_and_order(), state.refunds.refunds_of_case(who, case_id))
-    data = CaseData.of(full.case, full.customer_id, full.messages, full.timeline, order, records)
-    return data, whole
+    (full, order), records = await both(case_and_order(), state.refunds.refunds_of_case(who, case_id))
+    return CaseData.of(full.case, full.customer_id, full.messages, full.timeline, records), order
+
+
+async def _order_of(state: AppState, who: Identity, order_id: str) -> ShopOrder | None:
+    """The case's order from the order cache, before any check of who may see it."""
+    try:
+        return await state.orders.order(who, order_id)
+    except Exception:  # the shop being away must not hide the case: the page shows no order
+        return None
 
 
 @router.get(

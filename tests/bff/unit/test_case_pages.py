@@ -55,7 +55,7 @@ def case_data(case_id: str = "7", customer_id: str = "cus_1", *, due: datetime |
         etag="1",
         previous_case_number=None,
     )
-    return CaseData.of(case, customer_id, [], [], None, [])
+    return CaseData.of(case, customer_id, [], [], [])
 
 
 @pytest.fixture
@@ -313,7 +313,7 @@ def test_the_page_kept_as_json_is_the_case_page_the_api_describes() -> None:
         }
     )
     case = case_data().case
-    data = CaseData.of(case, "cus_1", messages, timeline, None, [])
+    data = CaseData.of(case, "cus_1", messages, timeline, [])
 
     for shown_order, refunds in ((order, [refund]), (None, [])):
         expected = schemas.CasePage(
