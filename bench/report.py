@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 # Which ceiling (or other scenario) each scenario is compared with, and on what.
@@ -115,6 +115,8 @@ def table(results: dict[str, Any]) -> str:
             lines.append(f"  errors: {errors}")
     if results.get("growth"):
         lines += ["", growth_table(results["growth"])]
+    if results.get("costs"):
+        lines += ["", cost_table(results["costs"], meta.get("options", {}).get("cost_rate"))]
     if results.get("targets"):
         lines += ["", "Targets (issue #8):"]
         for t in results["targets"]:
@@ -167,6 +169,100 @@ def growth_table(rows: Iterable[dict[str, Any]]) -> str:
         lines.append(f"  {q:<38}{cells}")
     dbs = "".join(f"{f'{by[(n, queries[0])]["db_mb"]:,} MB':>22}" for n in sizes if (n, queries[0]) in by)
     lines.append(f"  {'support.db size':<38}{dbs}")
+    return "\n".join(lines)
+
+
+COST_PREFIX = "bff.cost."
+COST_PROCESSES = ("bff", "support", "refund", "shop", "redis")
+MIX_ROW = "mix (weighted mean)"
+
+
+def endpoint_costs(scenarios: Iterable[dict[str, Any]], weights: Mapping[str, float]) -> list[dict[str, Any]]:
+    """One row per endpoint of the mix measured alone (bff.cost.<endpoint>): its CPU ms per answered
+    request in each process of the system, their total, its weight in the mix and its estimated share
+    of the mix's CPU (weight x total / the sum of weight x total over the endpoints). Last, a row of
+    the mix: the weighted mean CPU per request (sum of weight x total / sum of weight). Endpoints not
+    measured get no row and are left out of the sums (named in the last row)."""
+    by_name = {s["name"]: s for s in scenarios}
+    rows: list[dict[str, Any]] = []
+    for endpoint, weight in weights.items():
+        s = by_name.get(COST_PREFIX + endpoint)
+        if s is None:
+            continue
+        a, cpu = s["all"], s.get("cpu") or {}
+        rps = a["throughput_rps"]
+        # Every process, however little it used (unlike cpu_per_request): an endpoint that uses
+        # values up runs at a low rate, where under 1% of a core can be a fair part of a request.
+        per = {p: round(cpu.get(p, 0.0) * 10 / rps, 2) if rps else 0.0 for p in COST_PROCESSES}
+        rows.append(
+            {
+                "endpoint": endpoint,
+                "rate": s.get("rate"),
+                "throughput_rps": rps,
+                "p99_ms": a["p99_ms"],
+                "errors": a["errors"],
+                "cpu_ms": per,
+                "total_ms": round(sum(per.values()), 2),
+                "weight": weight,
+            }
+        )
+    if not rows:
+        return []
+    weighted = sum(r["weight"] * r["total_ms"] for r in rows)
+    for r in rows:
+        r["share_percent"] = round(100 * r["weight"] * r["total_ms"] / weighted, 1) if weighted else None
+    total_weight = sum(r["weight"] for r in rows)
+    mean = {
+        p: round(sum(r["weight"] * r["cpu_ms"][p] for r in rows) / total_weight, 2) for p in COST_PROCESSES
+    }
+    rows.append(
+        {
+            "endpoint": MIX_ROW,
+            "rate": None,
+            "throughput_rps": None,
+            "p99_ms": None,
+            "errors": None,
+            "cpu_ms": mean,
+            "total_ms": round(weighted / total_weight, 2),
+            "weight": total_weight,
+            "share_percent": 100.0 if weighted else None,
+            "not_measured": [e for e in weights if COST_PREFIX + e not in by_name],
+        }
+    )
+    return rows
+
+
+def _cell(value: Any, width: int, spec: str) -> str:
+    return f"{'-' if value is None else format(value, spec):>{width}}"
+
+
+def cost_table(rows: list[dict[str, Any]], rate: float | None) -> str:
+    """endpoint_costs' rows as text."""
+    at = f"alone at {rate:g} req/s" if rate else "alone"
+    lines = [
+        f"CPU per request of each endpoint of the mix, {at} (ms of one core)",
+        f"  {'endpoint':<26} {'req/s':>8} {'p99 ms':>8} {'errors':>7}"
+        + "".join(f" {p:>7}" for p in COST_PROCESSES)
+        + f" {'total':>7} {'weight':>7} {'share %':>8}",
+    ]
+    for r in rows:
+        lines.append(
+            f"  {r['endpoint']:<26}{_cell(r['throughput_rps'], 9, '.1f')}{_cell(r['p99_ms'], 9, '.1f')}"
+            f"{_cell(r['errors'], 8, 'd')}"
+            + "".join(_cell(r["cpu_ms"][p], 8, ".2f") for p in COST_PROCESSES)
+            + _cell(r["total_ms"], 8, ".2f")
+            + _cell(r["weight"], 8, "g")
+            + _cell(r["share_percent"], 9, ".1f")
+        )
+    slower = [r for r in rows if rate and r["rate"] is not None and r["rate"] < rate]
+    if slower:
+        lines.append(
+            "  at a lower rate, so that the values they use up last the run: "
+            + ", ".join(f"{r['endpoint']} {r['rate']:.1f} req/s" for r in slower)
+        )
+    left_out = rows[-1].get("not_measured") if rows else None
+    if left_out:
+        lines.append("  not measured, left out of the mean: " + ", ".join(left_out))
     return "\n".join(lines)
 
 

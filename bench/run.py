@@ -9,8 +9,9 @@ Order of work (every step bounded in time; all traffic on 127.0.0.1):
     --free-ports --quiet`), with SHOP_CUSTOMERS, a bench accounts file and a Redis key prefix of its own;
  2. sign in thousands of customers and the bench agents through POST /api/session;
  3. start the framework ceilings (bench.ceilings) and measure them;
- 4. measure the system: the open-loop mix, the case page, cached and uncached order lookups (a second
-    BFF with a 1 ms cache TTL), queue and search, and each service's hot gRPC methods;
+ 4. measure the system: the open-loop mix, the case page, each endpoint of the mix alone (its CPU per
+    request), cached and uncached order lookups (a second BFF with a 1 ms cache TTL), queue and
+    search, and each service's hot gRPC methods;
  5. measure how queue and search grow with the number of cases (support_svc alone, 10k -> 1M);
  6. print the table, check the targets, write bench/results/<timestamp>.json.
 """
@@ -91,6 +92,9 @@ class Options:
     scenario_warmup_s: float = 2.0
     closed_connections: int = 64
     page_connections: int = 1000
+    # Each endpoint of the mix alone (bff.cost.<endpoint>): its CPU per request at this rate.
+    cost_rate: float = 150.0
+    cost_connections: int = 1000
     grpc_concurrency: int = 16
     growth: tuple[int, ...] = (10_000, 100_000, 1_000_000)
     growth_s: float = 4.0
@@ -121,6 +125,8 @@ class Options:
             scenario_warmup_s=0.1,
             closed_connections=8,
             page_connections=40,
+            cost_rate=60.0,
+            cost_connections=20,
             grpc_concurrency=4,
             growth=(300,),
             growth_s=0.4,
@@ -217,6 +223,7 @@ class Bench:
             "meta": {**meta, "options": self.options_json(), "seed": self.fixture.get("timings")},
             "scenarios": self.scenarios,
             "growth": growth,
+            "costs": report.endpoint_costs(self.scenarios, {e.name: e.weight for e in self.mix}),
             "not_measured": self.not_measured,
             "notes": self.notes,
             "profiles": self.profiles,
@@ -674,6 +681,7 @@ class Bench:
         )
         if self.passthrough_rps * 0.5 > own_rps:
             await self.recover("the case page above its own capacity")
+        await self.measure_costs()
 
         # Search first: a queue run that overloads support_svc leaves work behind that would slow
         # whatever runs next (abandoned queries still execute), so the system restarts after it.
@@ -759,6 +767,63 @@ class Bench:
             self._grpc_plans([(f"grpc.{call.name}", self.addr(call.service), call) for call in self.calls]),
             pids,
         )
+
+    async def measure_costs(self) -> None:
+        """Each endpoint of the mix alone, one after the other: its CPU per request, so that the
+        table (report.endpoint_costs) can say which endpoints the mix's CPU goes to."""
+        self.say(
+            f"system: each endpoint of the mix alone, open loop at {self.o.cost_rate:g} req/s"
+            f" over up to {self.o.cost_connections:,} connections ..."
+        )
+        bff = int(self.state["ports"]["bff"])
+        plans = []
+        for endpoint in self.mix:
+            plan = self._cost_plan(endpoint, bff)
+            if plan is None:
+                note = (
+                    f"bff.cost.{endpoint.name}: not measured, nothing left of {', '.join(endpoint.consume)}."
+                )
+                self.notes.append(note)
+                self.say(f"  {note}")
+            else:
+                plans.append(plan)
+        if not plans:
+            return
+        costs = await self.run_batch("costs", plans, self.system_pids(), consumes=True)
+        failed = [r["name"] for r in costs if not answered_well(r)]
+        if failed:
+            await self.recover(f"the endpoints alone ({', '.join(failed)})")
+
+    def _cost_plan(self, endpoint: Endpoint, port: int) -> dict[str, Any] | None:
+        """`endpoint` alone at the cost rate, sent by the users who call it in the mix. One that uses
+        values up (Endpoint.consume) runs slower if need be, so that they last the run: a request
+        whose value ran out is skipped, not sent, and the run would send less than it says. None
+        when nothing is left."""
+        users = self.sessions.customers if endpoint.role == "customer" else self.sessions.agents
+        rate, connections = self.o.cost_rate, self.o.cost_connections
+        sent_s = self.o.scenario_s + self.o.scenario_warmup_s  # the warm-up uses values up too
+        for name in endpoint.consume:
+            if any(name in u["vars"] for u in users):
+                # The users' own values: one connection per user with some left, and connections
+                # take requests in turn, so the fewest values among those users bound the rate.
+                # Of the users with the most values, as many as use up the most values in all.
+                holders = sorted(
+                    (u for u in users if u["vars"].get(name)),
+                    key=lambda u: len(u["vars"][name]),
+                    reverse=True,
+                )[:connections]
+                if not holders:
+                    return None
+                counts = [len(u["vars"][name]) for u in holders]
+                connections = max(range(1, len(counts) + 1), key=lambda n: n * counts[n - 1])
+                users = holders[:connections]
+                rate = min(rate, connections * counts[connections - 1] / sent_s)
+            else:
+                left = len(self.vars.get(name, []))
+                if not left:
+                    return None
+                rate = min(rate, left / sent_s)
+        return self._open(f"bff.cost.{endpoint.name}", port, (endpoint,), rate, connections, users=users)
 
     async def probe_mix_capacity(
         self, name: str, endpoints: tuple[Endpoint, ...], shares: tuple[float, ...] | None = None

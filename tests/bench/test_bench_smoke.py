@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from acme.refund.v1 import refund_service_pb2
 
+from bench.report import COST_PREFIX, MIX_ROW
 from bench.scenarios import MIX
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,6 +98,18 @@ def test_the_smoke_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     # Every endpoint of the mix is in it, except those whose route this BFF lacks (listed as such).
     left_out = {entry.split(" ", 1)[0] for entry in results["not_measured"]}
     assert set(mix["endpoints"]) == {e.name for e in MIX} - left_out
+    # Each of them alone too (bff.cost.<endpoint>), and the table of what each costs in CPU.
+    in_mix = [e.name for e in MIX if e.name not in left_out]
+    assert {COST_PREFIX + name for name in in_mix} <= set(by_name)
+    costs = results["costs"]
+    assert [row["endpoint"] for row in costs] == [*in_mix, MIX_ROW]
+    assert costs[-1]["total_ms"] > 0, costs
+    for row in costs[:-1]:
+        # /proc counts CPU in 10 ms ticks: a run of a handful of requests (the smoke data has a few
+        # refunds to approve) may see none. A run of more must cost something.
+        if by_name[COST_PREFIX + row["endpoint"]]["all"]["ok"] >= 10:
+            assert row["total_ms"] > 0, row
+    assert "CPU per request of each endpoint of the mix" in done.stdout
 
     growth = results["growth"]
     assert growth, "no growth table"

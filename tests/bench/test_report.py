@@ -1,0 +1,36 @@
+"""bench.report's table of what each endpoint of the mix costs, on hand-made results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.report import COST_PREFIX, MIX_ROW, cost_table, endpoint_costs
+
+
+def _alone(endpoint: str, rps: float, cpu: dict[str, float]) -> dict[str, Any]:
+    summary = {"throughput_rps": rps, "p99_ms": 9.0, "errors": 0}
+    return {"name": COST_PREFIX + endpoint, "rate": rps, "all": summary, "cpu": cpu}
+
+
+def test_the_cost_table_weighs_each_endpoint_by_its_share_of_the_mix() -> None:
+    scenarios = [
+        # 5 ms of bff and 1 of support a request; the load generator's CPU is not the system's.
+        _alone("a", 100.0, {"bff": 50.0, "support": 10.0, "loadgen": 30.0, "machine_busy": 90.0}),
+        # 4 + 5.9 + 0.1 ms: a process under 1% of a core still counts at a low rate.
+        _alone("b", 50.0, {"bff": 20.0, "refund": 29.5, "redis": 0.5}),
+        {**_alone("a", 500.0, {"bff": 100.0}), "name": "bff.mix.open"},
+    ]
+
+    rows = endpoint_costs(scenarios, {"a": 3, "b": 1, "c": 2})  # c: not measured
+
+    a, b, mix = rows
+    assert (a["endpoint"], a["cpu_ms"]["bff"], a["cpu_ms"]["support"], a["total_ms"]) == ("a", 5.0, 1.0, 6.0)
+    assert (b["endpoint"], b["total_ms"], b["cpu_ms"]["redis"]) == ("b", 10.0, 0.1)
+    # Shares: 3 x 6 = 18 and 1 x 10 = 10 of 28; the mix's mean: 28 / 4 (c left out of both).
+    assert (a["share_percent"], b["share_percent"]) == (64.3, 35.7)
+    assert (mix["endpoint"], mix["total_ms"], mix["cpu_ms"]["bff"], mix["weight"]) == (MIX_ROW, 7.0, 4.75, 4)
+    assert mix["not_measured"] == ["c"]
+    text = cost_table(rows, 150.0)
+    assert "alone at 150 req/s" in text
+    assert "not measured, left out of the mean: c" in text
+    assert "b 50.0 req/s" in text  # ran slower than the others
