@@ -17,6 +17,12 @@ What keeps a kept page right:
   shows the refunds as they were. Nobody sees a page older than their own last change: when a
   browser's state-changing request ends (the front door notes it in `OwnChanges`), pages kept
   before it are not used for that browser.
+- The same relay tells support_svc of every refund of the case (a "refund_event" timeline entry),
+  so a case whose timeline has none has no refund to ask refund_svc for (`has_refunds`): most
+  cases never have one, and that call was about a quarter of reading a page. Only a refund written
+  through this process in the last `REFUND_RELAY_GRACE_S` may not have reached its case yet
+  (`refunds_written`): for that case refund_svc is asked all the same. One written elsewhere shows
+  when the relay reaches the case, as any other refund change does.
 - The order is not kept with the page: every read takes it from the order cache (bff.orders: a few
   seconds in memory, then Redis for its TTL), so a kept page shows it as fresh as a page read anew,
   and a page read while the shop was away shows the order as soon as the shop answers again.
@@ -51,6 +57,10 @@ from kit.logs import get_logger
 
 log = get_logger("bff.case_pages")
 
+
+# How long a refund written through this process makes its case's reads ask refund_svc even though
+# the case's timeline does not show it yet: far longer than the relay takes while it works.
+REFUND_RELAY_GRACE_S = 60.0
 
 _MESSAGES = TypeAdapter(list[schemas.Message])
 _TIMELINE = TypeAdapter(list[schemas.TimelineEntry])
@@ -146,6 +156,7 @@ class KeptCasePages:
         self.changes = changes if changes is not None else OwnChanges(max_age_s, clock=clock)
         self._live = False
         self._epoch = 0  # moves on whenever the stream goes live or down
+        self._refunds_written: dict[str, float] = {}  # case id -> when (see has_refunds)
 
     @property
     def enabled(self) -> bool:
@@ -226,6 +237,24 @@ class KeptCasePages:
         return self._clock() + (min(ahead) - wall_now).total_seconds()
 
     # --- what changes them ----------------------------------------------------------------------
+
+    def refunds_written(self, case_id: str) -> None:
+        """A refund of this case was written through this process (bff.clients.refund: on_change)."""
+        self.heard(case_id)
+        now = self._clock()
+        written = self._refunds_written
+        written.pop(case_id, None)
+        written[case_id] = now  # the dict stays in the order of writing: the oldest first
+        while (oldest := next(iter(written))) != case_id and now - written[oldest] >= REFUND_RELAY_GRACE_S:
+            del written[oldest]
+
+    def has_refunds(self, case_id: str, timeline: list[schemas.TimelineEntry]) -> bool:
+        """Whether refund_svc may hold refunds of this case: support_svc heard of one (its timeline
+        says so), or one was written through this process lately and may not have reached it yet."""
+        if any(entry.kind == "refund_event" for entry in timeline):
+            return True
+        written_at = self._refunds_written.get(case_id)
+        return written_at is not None and self._clock() - written_at < REFUND_RELAY_GRACE_S
 
     def heard(self, case_id: str) -> None:
         """support_svc committed a change of this case."""

@@ -123,7 +123,7 @@ def create_app(
             ),
             limiter=RateLimiter(store, prefix),
             support=support_client,
-            refunds=refund.RefundClient(channels["refund"], caller, on_change=case_pages.heard),
+            refunds=refund.RefundClient(channels["refund"], caller, on_change=case_pages.refunds_written),
             orders=order_lookup,
             refund_views=RefundViews(directory=users, support=support_client, orders=order_lookup),
             readiness=Readiness(

@@ -10,7 +10,6 @@ from starlette.responses import Response, StreamingResponse
 
 from bff import schemas
 from bff.case_pages import CaseData
-from bff.clients.support import FullCase
 from bff.deps import CaseId, CreateRequestId, CurrentUser, CustomerUser, SessionCookie, StaffUser, State
 from bff.live import EVENT_SCHEMA, CaseEvents
 from bff.orders import ShopOrder
@@ -74,10 +73,10 @@ async def get_case(case_id: CaseId, user: CurrentUser, state: State, cookie: Ses
     """The case screen in one response: case, conversation, timeline, order and refunds. Never older
     than the caller's own last change; others' changes show within a moment (a payout's progress as
     soon as it reaches the case's timeline)."""
-    # Kept until the case changes (bff.case_pages). Else the refunds (they need only the case id) are
-    # read while the case and then its order are; their case number and product titles come from
-    # those, with no call of their own. The order is never kept with the page: it comes from the
-    # order cache on every read.
+    # Kept until the case changes (bff.case_pages). Else the case first; then its order, and its
+    # refunds if it has any (bff.case_pages.KeptCasePages.has_refunds); their case number and product
+    # titles come from those, with no call of their own. The order is never kept with the page: it
+    # comes from the order cache on every read.
     staff = user.role.is_staff
     pages = state.case_pages
     data = pages.get(case_id, staff=staff, viewer_id=user.id, browser=cookie)
@@ -96,13 +95,13 @@ async def get_case(case_id: CaseId, user: CurrentUser, state: State, cookie: Ses
 
 async def _read_case(state: AppState, who: Identity, case_id: str) -> tuple[CaseData, ShopOrder | None]:
     """What the page is made of (kept until the case changes), and the case's order."""
-
-    async def case_and_order() -> tuple[FullCase, ShopOrder | None]:
-        full = await state.support.get_case_full(who, case_id)
-        return full, await _order_of(state, who, full.case.order_id)
-
-    (full, order), records = await both(case_and_order(), state.refunds.refunds_of_case(who, case_id))
-    return CaseData.of(full.case, full.customer_id, full.messages, full.timeline, records), order
+    full = await state.support.get_case_full(who, case_id)
+    order = _order_of(state, who, full.case.order_id)
+    if state.case_pages.has_refunds(case_id, full.timeline):
+        order_found, records = await both(order, state.refunds.refunds_of_case(who, case_id))
+    else:
+        order_found, records = await order, []
+    return CaseData.of(full.case, full.customer_id, full.messages, full.timeline, records), order_found
 
 
 async def _order_of(state: AppState, who: Identity, order_id: str) -> ShopOrder | None:

@@ -16,7 +16,9 @@ from fastapi import FastAPI
 from prometheus_client import REGISTRY
 
 from bff import schemas
+from bff.clients.support import FullCase
 from bff.orders import ShopOrder
+from bff.records import RefundRecord
 from bff.state import AppState
 from kit.identity import Identity, Role, bearer_metadata
 from launcher.system import free_port
@@ -191,3 +193,62 @@ async def test_the_order_on_a_kept_page_comes_from_the_order_lookup_on_every_rea
             before = kept_pages()
             assert (await page_of(sam, case["id"]))["order"] == order
             assert kept_pages() - before == 1
+
+
+def counting_refund_reads(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The case ids this BFF asks refund_svc for the refunds of (the calls still go through)."""
+    asked: list[str] = []
+    refunds = state_of(app).refunds
+    read = refunds.refunds_of_case
+
+    async def counted(who: Identity, case_id: str) -> list[RefundRecord]:
+        asked.append(case_id)
+        return await read(who, case_id)
+
+    monkeypatch.setattr(refunds, "refunds_of_case", counted)
+    return asked
+
+
+async def test_refund_svc_is_asked_only_for_the_refunds_of_a_case_that_has_some(
+    app: FastAPI, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """support_svc hears of every refund of a case (refund_svc's relay puts it on the timeline)."""
+    asked = counting_refund_reads(app, monkeypatch)
+    ana, sam = await people("ana"), await people("sam")
+    case = await open_case(ana)
+    assert (await page_of(sam, case["id"]))["refunds"] == []
+    assert asked == []
+
+    refund = (await ask_refund(ana, case["id"], HEADPHONES)).json()["refund"]
+    assert [r["id"] for r in (await page_of(sam, case["id"]))["refunds"]] == [refund["id"]]
+    assert asked == [case["id"]]
+
+
+async def test_a_refund_written_through_this_bff_shows_before_the_relay_reaches_its_case(
+    services: Services, app: FastAPI, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until refund_svc's relay reaches the case, its timeline does not show the refund: the BFF that
+    wrote it asks refund_svc all the same; another one shows it once the relay has reached the case."""
+    support = state_of(app).support
+    get_case_full = support.get_case_full
+
+    async def relay_not_there_yet(who: Identity, case_id: str) -> FullCase:
+        full = await get_case_full(who, case_id)
+        return full._replace(timeline=[e for e in full.timeline if e.kind != "refund_event"])
+
+    monkeypatch.setattr(support, "get_case_full", relay_not_there_yet)
+    ana, sam = await people("ana"), await people("sam")
+    case = await open_case(ana)
+    refund = (await ask_refund(ana, case["id"], HEADPHONES)).json()["refund"]
+    for who in (ana, sam):
+        assert [r["id"] for r in (await page_of(who, case["id"]))["refunds"]] == [refund["id"]]
+
+    async with running(bff_settings(services)) as other:
+        await following_case_changes(other)
+        async with client(other) as kim:
+            await sign_in(kim, "kim")
+
+            async def shows_it() -> bool:
+                return [r["id"] for r in (await page_of(kim, case["id"]))["refunds"]] == [refund["id"]]
+
+            await eventually(shows_it, timeout_s=5)

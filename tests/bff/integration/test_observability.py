@@ -16,7 +16,7 @@ from opentelemetry.trace import SpanKind
 
 from bff.sessions import COOKIE_NAME as SESSION_COOKIE
 from kit import tracing
-from tests.bff.helpers import CSRF, PASSWORD, open_case
+from tests.bff.helpers import CSRF, PASSWORD, ask_refund, open_case
 from tests.bff.integration.conftest import People
 from tests.kit.log_capture import json_lines_on_stdout
 
@@ -44,6 +44,8 @@ async def test_one_trace_spans_the_browser_the_bff_and_the_services(
 ) -> None:
     ana = await people("ana")
     case = await open_case(ana)
+    # A case with a refund: its page asks refund_svc too (a case with none does not).
+    assert (await ask_refund(ana, case["id"], ("ln_1", 1))).status_code == 201
     spans.clear()
 
     page = await ana.get(f"/api/cases/{case['id']}", headers={"traceparent": TRACEPARENT})

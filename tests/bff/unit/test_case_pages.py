@@ -13,7 +13,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from bff import schemas
-from bff.case_pages import CaseData, KeptCasePages, follow_changes
+from bff.case_pages import REFUND_RELAY_GRACE_S, CaseData, KeptCasePages, follow_changes
 
 WALL_START = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
@@ -90,6 +90,38 @@ def test_a_page_read_while_live_is_kept_until_its_case_changes(clocks: Clocks) -
     assert staff_get(pages) is data
     pages.heard("7")
     assert staff_get(pages) is None
+
+
+def timeline_entry(kind: schemas.TimelineKind) -> schemas.TimelineEntry:
+    return schemas.TimelineEntry(
+        id="1",
+        kind=kind,
+        actor=schemas.Actor(id="cus_1", name="Ana", role="customer"),
+        summary="Refund R-1 of 79.00 was requested",
+        created_at=WALL_START,
+        internal=False,
+    )
+
+
+def test_a_case_has_refunds_once_its_timeline_shows_one_or_for_a_while_after_one_written_here(
+    clocks: Clocks,
+) -> None:
+    pages = pages_on(clocks)
+    opened = [timeline_entry("opened")]
+    assert not pages.has_refunds("7", opened)
+    assert pages.has_refunds("7", [*opened, timeline_entry("refund_event")])
+
+    read_and_keep(pages, case_data("7"))
+    pages.refunds_written("7")
+    assert staff_get(pages) is None  # a refund written here changes the page at once
+    assert pages.has_refunds("7", opened)  # before refund_svc's relay reaches the case
+    assert not pages.has_refunds("8", opened)
+    clocks.advance(REFUND_RELAY_GRACE_S - 0.1)
+    pages.refunds_written("8")
+    assert pages.has_refunds("7", opened)
+    clocks.advance(0.1)
+    assert not pages.has_refunds("7", opened)  # by now the timeline would show it
+    assert pages.has_refunds("8", opened)
 
 
 def counted(outcome: str) -> float:
