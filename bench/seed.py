@@ -9,6 +9,13 @@
 - Refunds are written as rows of refund_svc's schema: whole order lines of the shop stand-in's own
   generated orders (shop_stub.catalog, so amounts match what the shop answers), with a status
   history that follows the refund policy (auto-approve, agent, lead).
+- Each refund's history is then told to its case as refund_svc's outbox relay would have told it,
+  one event per status change (the ids, kinds and fields of refund_svc's own events), taken in by
+  the case aggregate itself (SupportCase.record_refund_event): the case's REFUND_EVENT timeline
+  entries, in time order among its other entries, its refund track (case_refunds), its open
+  refunds, the inbox rows, and its version (one per event). Not resolved by rule when the last
+  refund is paid back (as with SUPPORT_AUTO_RESOLVE_ON_REFUND=false): the cases keep the status
+  they were planned with.
 - Customers and orders are the shop stand-in's generated ones: start the shop with
   SHOP_CUSTOMERS=<spec.shop_customers> and cus_100000.. / ord_1000000+3n.. exist there.
 - A bench-only accounts file (for BFF_ACCOUNTS_FILE) lists the demo accounts plus every generated
@@ -33,12 +40,17 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import orjson
 from argon2 import PasswordHasher
 
+from refund_svc.domain.actor import ActorRole
+from refund_svc.domain.events import event_id_for
+from refund_svc.domain.refund import EVENT_KINDS, RefundStatus
+from refund_svc.domain.refund import OPEN_STATUSES as OPEN_REFUND_STATUSES
 from refund_svc.infrastructure.database import RefundDatabase
 from shop_stub.catalog import (
     FIRST_GENERATED_CUSTOMER,
@@ -48,10 +60,11 @@ from shop_stub.catalog import (
     build_catalog,
 )
 from support_svc.domain.case import SupportCase
+from support_svc.domain.refunds import RefundEvent, RefundEventKind, RefundTrack
 from support_svc.domain.sla import SlaPolicy
 from support_svc.domain.values import Actor, CaseCategory, CasePriority, CaseStatus, Role
 from support_svc.infrastructure.database import Database as SupportDatabase
-from support_svc.infrastructure.records import case_state, event_row, message_row, to_ms
+from support_svc.infrastructure.records import case_state, event_row, from_us, message_row, to_ms, to_us
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_PASSWORD = "bench-password"
@@ -200,7 +213,6 @@ class PlannedCase:
     order_number: int
     status: CaseStatus
     created: datetime
-    open_refund: bool = False
 
 
 def _age_days(rng: random.Random) -> float:
@@ -315,6 +327,7 @@ _CASE_COLUMNS_FIXED = (
 )
 _MESSAGE_COLUMNS = ("case_id", "author_id", "author_role", "body", "internal", "created_ms", "request_id")
 _EVENT_COLUMNS = ("case_id", "kind", "actor_id", "actor_role", "summary", "details", "internal", "created_ms")
+_EVENT_CREATED = _EVENT_COLUMNS.index("created_ms")
 
 
 def _table_columns(conn: sqlite3.Connection, table: str) -> tuple[set[str], set[str]]:
@@ -380,7 +393,6 @@ class RefundPlan:
     final: str  # the refund's status at the end of its history
 
 
-_OPEN_REFUND = ("PENDING_APPROVAL", "APPROVED", "PROCESSING")
 _OPTIONAL_REFUND_COLUMNS = frozenset({"payout_reference"})
 
 
@@ -405,7 +417,6 @@ def plan_refunds(cases: list[PlannedCase], count: int, rng: random.Random) -> li
             )[0]
         else:
             final = rng.choices(("REFUNDED", "REJECTED", "CANCELLED"), weights=(70, 20, 10))[0]
-        case.open_refund = final in _OPEN_REFUND
         plans.append(RefundPlan(case, final))
     return plans
 
@@ -513,6 +524,52 @@ def refund_rows(
     return row, line_rows, change_rows, key
 
 
+@dataclass(frozen=True, slots=True)
+class RefundHistory:
+    """One refund as written to refund.db: what its case is told about it, step by step."""
+
+    case_id: int
+    refund_id: str
+    number: int
+    amount_minor: int
+    currency_code: str
+    changes: Sequence[tuple[Any, ...]]  # its refund_status_changes rows, in order
+
+
+# refund_svc's actor roles as support_svc reads them (the relay's ACTOR_ROLE_* on the wire).
+_SUPPORT_ROLES = {
+    ActorRole.CUSTOMER: Role.CUSTOMER,
+    ActorRole.AGENT: Role.AGENT,
+    ActorRole.LEAD: Role.LEAD,
+    ActorRole.SYSTEM: Role.SYSTEM,
+}
+
+
+def refund_events(history: RefundHistory) -> list[RefundEvent]:
+    """The events refund_svc's outbox holds for this history (one per status change, as
+    refund_svc.domain.refund.Refund.unsaved_events makes them), as support_svc receives them."""
+    events = []
+    for _refund_id, seq, _from, to, actor_id, actor_role, at_us, comment, _policy in history.changes:
+        status = RefundStatus(to)
+        events.append(
+            RefundEvent(
+                event_id=event_id_for(history.refund_id, seq),
+                refund_id=history.refund_id,
+                refund_number=f"R-{history.number}",
+                kind=RefundEventKind(EVENT_KINDS[status].value),
+                amount_minor=history.amount_minor,
+                currency_code=history.currency_code,
+                actor_id=actor_id,
+                actor_role=_SUPPORT_ROLES[ActorRole(actor_role)],
+                note=comment,
+                occurred_at=from_us(at_us),
+                refund_open=status in OPEN_REFUND_STATUSES,
+                sequence=seq + 1,
+            )
+        )
+    return events
+
+
 # --- writing --------------------------------------------------------------------------------------
 
 
@@ -570,9 +627,17 @@ def seed(data_dir: Path, spec: SeedSpec, *, now: datetime | None = None) -> dict
 
     planned = plan_cases(spec, now, rng)
     refund_plans = plan_refunds(planned, spec.refunds, rng) if spec.refunds else []
-    categories = _write_cases(data_dir / "support.db", planned, now=now, rng=rng, words=words, agents=agents)
+    categories, refund_cases = _write_cases(
+        data_dir / "support.db",
+        planned,
+        {plan.case.case_id for plan in refund_plans},
+        now=now,
+        rng=rng,
+        words=words,
+        agents=agents,
+    )
     timings["cases_s"] = time.perf_counter() - started - sum(timings.values())
-    refunded = _write_refunds(
+    refunded, histories = _write_refunds(
         data_dir / "refund.db",
         refund_plans,
         categories,
@@ -583,6 +648,8 @@ def seed(data_dir: Path, spec: SeedSpec, *, now: datetime | None = None) -> dict
         spec=spec,
     )
     timings["refunds_s"] = time.perf_counter() - started - sum(timings.values())
+    _write_refund_events(data_dir / "support.db", refund_cases, histories)
+    timings["refund_events_s"] = time.perf_counter() - started - sum(timings.values())
     if spec.accounts:
         write_accounts(data_dir / "bench-accounts.json", spec)
     timings["accounts_s"] = time.perf_counter() - started - sum(timings.values())
@@ -593,18 +660,32 @@ def seed(data_dir: Path, spec: SeedSpec, *, now: datetime | None = None) -> dict
     return fixture
 
 
+@dataclass(slots=True)
+class RefundCase:
+    """A case with a refund, kept until its refund's events are known: the case as stored, and its
+    timeline entries (not written yet, so that the refund's entries can take their place among
+    them in time order, as the running service would have written them)."""
+
+    case: SupportCase
+    event_rows: list[tuple[Any, ...]]
+
+
 def _write_cases(
     path: Path,
     planned: list[PlannedCase],
+    with_refunds: set[int],
     *,
     now: datetime,
     rng: random.Random,
     words: Vocabulary,
     agents: Sequence[str],
-) -> dict[int, str]:
+) -> tuple[dict[int, str], dict[int, RefundCase]]:
+    """Writes the cases, their messages, search text and timelines; the timelines of the cases
+    in `with_refunds` are returned instead, with those cases, for _write_refund_events."""
     sla = SlaPolicy.default()
     conn = _bulk_connection(path)
     categories: dict[int, str] = {}
+    kept: dict[int, RefundCase] = {}
     try:
         case_sql = None
         message_sql = _insert_sql(conn, "case_messages", _MESSAGE_COLUMNS)
@@ -616,7 +697,6 @@ def _write_cases(
             columns: list[str] = []
             for plan in chunk:
                 case = build_case(plan, now=now, rng=rng, words=words, agents=agents, sla=sla)
-                case.open_refund_count = 1 if plan.open_refund else 0
                 version = 1 + sum(1 for e in case.new_events if e.kind.value != "OPENED")
                 row, m, e, text = case_rows(case, version)
                 if not columns:
@@ -624,7 +704,11 @@ def _write_cases(
                     case_sql = case_sql or _insert_sql(conn, "cases", columns)
                 cases.append(tuple(row[c] for c in columns))
                 messages += m
-                events += e
+                if case.id in with_refunds:
+                    case.version = version
+                    kept[case.id] = RefundCase(case, e)
+                else:
+                    events += e
                 texts.append(text)
                 categories[case.id] = case.category.value
             assert case_sql is not None
@@ -636,7 +720,7 @@ def _write_cases(
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
-    return categories
+    return categories, kept
 
 
 def _write_refunds(
@@ -649,12 +733,14 @@ def _write_refunds(
     agents: Sequence[str],
     leads: Sequence[str],
     spec: SeedSpec,
-) -> list[dict[str, str]]:
+) -> tuple[list[dict[str, str]], list[RefundHistory]]:
+    """Writes the refunds; returns them for the fixture, and their histories for their cases."""
     if not plans:
-        return []
+        return [], []
     catalog = build_catalog(now.date(), spec.shop_customers)
     conn = _bulk_connection(path)
     written: list[dict[str, str]] = []
+    histories: list[RefundHistory] = []
     try:
         rows, lines, changes, keys = [], [], [], []
         columns: list[str] = []
@@ -687,6 +773,16 @@ def _write_refunds(
                     "policy": row["required_approval"],
                     "requested_by_role": row["requested_by_role"],
                 }
+            )
+            histories.append(
+                RefundHistory(
+                    case_id=plan.case.case_id,
+                    refund_id=row["refund_id"],
+                    number=number,
+                    amount_minor=row["total_minor"],
+                    currency_code=row["currency_code"],
+                    changes=change_rows,
+                )
             )
         conn.execute("BEGIN")
         conn.executemany(_insert_sql(conn, "refunds", columns), rows)
@@ -728,7 +824,95 @@ def _write_refunds(
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
-    return written
+    return written, histories
+
+
+_INBOX_COLUMNS = ("event_id", "case_id", "refund_id", "kind", "received_ms")
+_TRACK_COLUMNS = (
+    "case_id",
+    "refund_id",
+    "refund_number",
+    "open",
+    "finished",
+    "last_kind",
+    "last_occur_us",
+    "last_sequence",
+)
+_UPDATE_REFUND_CASE = (
+    "UPDATE cases SET open_refund_count = ?, open_refunds = ?, updated_ms = ?, version = ? WHERE id = ?"
+)
+
+
+def record_refund_history(case: SupportCase, events: Sequence[RefundEvent]) -> dict[str, RefundTrack]:
+    """Takes the events into the case as support_svc does (RefundEventRecorder.record: one save,
+    so one version, per event), each recorded when it happened; returns the case's refund tracks.
+
+    The case's last change is its latest one, refund events or not: these are taken in after the
+    case's own changes, which may be later."""
+    tracks: dict[str, RefundTrack] = {}
+    last_change = case.updated_at
+    for event in events:
+        outcome = case.record_refund_event(event, tracks, event.occurred_at, auto_resolve=False)
+        tracks[event.refund_id] = outcome.track
+        case.version += 1
+    case.updated_at = max(last_change, case.updated_at)
+    return tracks
+
+
+def _write_refund_events(
+    path: Path, cases: dict[int, RefundCase], histories: Sequence[RefundHistory]
+) -> None:
+    """What support_svc holds once the relay told each case every step of its refunds' histories:
+    REFUND_EVENT entries among the case's timeline, its refund tracks, open refunds, inbox rows
+    and version. Writes the timelines _write_cases kept back."""
+    if not cases:
+        return
+    told: dict[int, list[RefundEvent]] = {}
+    for history in histories:
+        told.setdefault(history.case_id, []).extend(refund_events(history))
+    conn = _bulk_connection(path)
+    try:
+        event_sql = _insert_sql(conn, "case_events", _EVENT_COLUMNS)
+        inbox_sql = _insert_sql(conn, "refund_event_inbox", _INBOX_COLUMNS)
+        track_sql = _insert_sql(conn, "case_refunds", _TRACK_COLUMNS)
+        events: list[tuple[Any, ...]] = []
+        inbox, tracks, updates = [], [], []
+        for case_id in sorted(cases):
+            kept = cases[case_id]
+            case = kept.case
+            # Delivered in order per case: by time, then by position in the refund's history.
+            arrived = sorted(told.get(case_id, ()), key=lambda e: (e.occurred_at, e.sequence))
+            known = record_refund_history(case, arrived)
+            _, entries = case.collect_changes()
+            # The case's own entries and the refund's, in time order (the case's first at a tie: a
+            # stable sort, and the case's own are in time order already).
+            events += sorted([*kept.event_rows, *map(event_row, entries)], key=itemgetter(_EVENT_CREATED))
+            inbox += [(e.event_id, case_id, e.refund_id, e.kind.value, to_ms(e.occurred_at)) for e in arrived]
+            tracks += [
+                (
+                    case_id,
+                    t.refund_id,
+                    t.refund_number,
+                    int(t.open),
+                    int(t.finished),
+                    t.last_kind.value,
+                    to_us(t.last_occurred_at),
+                    t.last_sequence,
+                )
+                for t in known.values()
+            ]
+            state = case_state(case)
+            count, listed, updated = state["open_refund_count"], state["open_refunds"], state["updated_ms"]
+            updates.append((count, listed, updated, case.version, case_id))
+        conn.execute("BEGIN")
+        conn.executemany(event_sql, events)
+        conn.executemany(inbox_sql, inbox)
+        conn.executemany(track_sql, tracks)
+        conn.executemany(_UPDATE_REFUND_CASE, updates)
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 def write_accounts(path: Path, spec: SeedSpec) -> None:
