@@ -245,10 +245,13 @@ async def test_a_refund_written_through_this_bff_shows_before_the_relay_reaches_
 
     async with running(bff_settings(services)) as other:
         await following_case_changes(other)
-        async with client(other) as kim:
+        async with client(other) as kim, client(other) as ana_elsewhere:
             await sign_in(kim, "kim")
+            await sign_in(ana_elsewhere, "ana")
 
             async def shows_it() -> bool:
-                return [r["id"] for r in (await page_of(kim, case["id"]))["refunds"]] == [refund["id"]]
+                # The customer too: refund entries on the timeline are for every party.
+                pages = [await page_of(who, case["id"]) for who in (kim, ana_elsewhere)]
+                return all([r["id"] for r in page["refunds"]] == [refund["id"]] for page in pages)
 
             await eventually(shows_it, timeout_s=5)
