@@ -299,26 +299,39 @@ def _throughput_ratio(
     return [_target(name, ratio, "(information)", None)]
 
 
+MIX_TARGET_RATE = 1000.0
+MIX_TARGET_CONNECTIONS = 5000
+
+
 def evaluate(results: dict[str, Any], *, smoke: bool) -> list[dict[str, Any]]:
     """The targets of issue #8 against this run (in a smoke run they are informational only)."""
     targets: list[dict[str, Any]] = []
     mix, bare_mix = find(results, "bff.mix.open"), find(results, "ceiling.mix.open")
     if mix:
         a = mix["all"]
+        # The target's load is 1,000 req/s over 5,000 connections; a mix run at another (--rate,
+        # --connections) is shown, not judged.
+        rate, connections = mix.get("rate"), (mix.get("connections") or {}).get("requested")
+        at_target = rate == MIX_TARGET_RATE and connections == MIX_TARGET_CONNECTIONS
+        label = "mix" if at_target else f"mix at {rate:g} req/s over {connections:,} connections, not judged"
+
+        def judged(ok: bool) -> bool | None:
+            return ok if at_target else None
+
         targets += [
-            _target("mix: errors", a["errors"], "0", a["errors"] == 0),
-            _target("mix: p99 ms", a["p99_ms"], "< 100", a["p99_ms"] < 100),
-            _target("mix: max ms", a["max_ms"], "< 200", a["max_ms"] < 200),
+            _target(f"{label}: errors", a["errors"], "0", judged(a["errors"] == 0)),
+            _target(f"{label}: p99 ms", a["p99_ms"], "< 100", judged(a["p99_ms"] < 100)),
+            _target(f"{label}: max ms", a["max_ms"], "< 200", judged(a["max_ms"] < 200)),
         ]
         if bare_mix and bare_mix["all"]["p99_ms"]:
             ratio = round(a["p99_ms"] / bare_mix["all"]["p99_ms"], 2)
-            targets.append(_target("mix: p99 / bare FastAPI p99 (aim)", ratio, "<= 2", ratio <= 2))
+            aim = f"{label}: p99 / bare FastAPI p99 (aim)"
+            targets.append(_target(aim, ratio, "<= 2", judged(ratio <= 2)))
         for endpoint in ("agent.queue", "agent.search"):
             summary = mix["endpoints"].get(endpoint)
             if summary:
-                targets.append(
-                    _target(f"mix: {endpoint} p99 ms", summary["p99_ms"], "< 50", summary["p99_ms"] < 50)
-                )
+                p99 = summary["p99_ms"]
+                targets.append(_target(f"{label}: {endpoint} p99 ms", p99, "< 50", judged(p99 < 50)))
     page, through = find(results, "bff.case_page.closed"), find(results, "ceiling.passthrough.closed")
     if page and through and through["all"]["throughput_rps"]:
         ratio = round(page["all"]["throughput_rps"] / through["all"]["throughput_rps"], 2)

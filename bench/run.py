@@ -2,6 +2,7 @@
 
     python -m bench                      # the full run (several minutes)
     python -m bench --smoke              # seconds, small data: checks that the benchmark works
+    python -m bench --quick --rate 500   # minutes: the mix and each endpoint alone, for trying a change
     python -m bench --help               # every knob
 
 Order of work (every step bounded in time; all traffic on 127.0.0.1):
@@ -105,6 +106,9 @@ class Options:
     settle_s: float = 5.0
     log_level: str = "INFO"
     profile: bool = False
+    # Only the mix (with its probes) and each endpoint alone: no ceilings, no other scenario, no
+    # growth table. Minutes instead of ~25, for trying a change; no ratio can be computed.
+    quick: bool = False
     smoke: bool = False
     keep_data: bool = False
     data_dir: Path | None = None
@@ -205,20 +209,22 @@ class Bench:
         self.calls = grpc_calls(self.fixture, self.rng, today=today)
 
         self.keep_seeded_databases()
-        early = self.start_http_ceilings()  # they need nothing from the system: start them meanwhile
+        # The ceilings need nothing from the system: started meanwhile.
+        early = None if self.o.quick else self.start_http_ceilings()
         await self.start_system(system_dir)
         await self.discover_routes()
         await self.sign_in()
         self.keep_seeded_values()
-        canned = await self.capture_canned()
-        ceiling_ports = await self.start_ceilings(canned, early)
-        await self.measure_ceilings(ceiling_ports)
-        self.stop_ceilings()
+        if early is not None:
+            canned = await self.capture_canned()
+            ceiling_ports = await self.start_ceilings(canned, early)
+            await self.measure_ceilings(ceiling_ports)
+            self.stop_ceilings()
         await self.measure_system()
         if self.o.profile:
             await self.profile_mix()
         self.stop_all()
-        growth = await self.measure_growth(today)
+        growth = [] if self.o.quick else await self.measure_growth(today)
         results = {
             "meta": {**meta, "options": self.options_json(), "seed": self.fixture.get("timings")},
             "scenarios": self.scenarios,
@@ -637,6 +643,9 @@ class Bench:
                 await self.restart_with(UNSHARED, "with no page shared or kept")
                 await self.probe_mix_capacity("bff.mix_unshared.open", self.mix)
                 await self.restart_with({}, "as configured by default")
+        if self.o.quick:
+            await self.measure_costs()
+            return
 
         self.say("system: case page (closed loop, then open loop at 50% and 75% of its own rate) ...")
         bff = int(self.state["ports"]["bff"])
@@ -1247,6 +1256,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument(
         "--profile", action="store_true", help="run the mix once more under py-spy (bff, support, refund)"
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the mix (and its probes) and each endpoint alone: no ceilings, other scenarios or growth",
+    )
     parser.add_argument("--keep-data", action="store_true", help="keep the data dir (databases, logs, plans)")
     parser.add_argument("--data-dir", help="where to seed and keep runtime files (default: a new temp dir)")
     parser.add_argument("--out", help=f"results folder (default {RESULTS})")
@@ -1273,6 +1287,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
     if args.out:
         overrides["out_dir"] = Path(args.out)
     overrides["profile"] = args.profile
+    overrides["quick"] = args.quick
     overrides["keep_data"] = args.keep_data
     return replace(options, **overrides)
 
@@ -1292,7 +1307,8 @@ def main(argv: list[str] | None = None) -> int:
         raise
     bench.cleanup()
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    out = options.out_dir / f"{bench.stamp}{'-smoke' if options.smoke else ''}.json"
+    kind = "".join(suffix for on, suffix in ((options.smoke, "-smoke"), (options.quick, "-quick")) if on)
+    out = options.out_dir / f"{bench.stamp}{kind}.json"
     out.write_text(json.dumps(results, indent=1))
     print(report.table(results))
     print(f"\nresults: {out}")

@@ -118,3 +118,26 @@ def test_the_smoke_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert all(t["ok"] is None for t in results["targets"]), "a smoke run must not judge the figures"
     assert results["meta"]["cpus"] >= 1
     assert "Targets (issue #8)" in done.stdout
+
+
+@pytest.mark.timeout(60)
+def test_the_quick_benchmark_runs_only_the_mix_and_each_endpoint_alone(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--quick", "--out", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    written = list(tmp_path.glob("*-smoke-quick.json"))
+    assert len(written) == 1, done.stdout[-2000:]
+    results = json.loads(written[0].read_text())
+
+    names = {s["name"] for s in results["scenarios"]}
+    left_out = {entry.split(" ", 1)[0] for entry in results["not_measured"]}
+    in_mix = {e.name for e in MIX} - left_out
+    assert names == {"bff.mix.open"} | {COST_PREFIX + name for name in in_mix}, names
+    assert not results["growth"]
+    assert [row["endpoint"] for row in results["costs"]][-1] == MIX_ROW

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.report import COST_PREFIX, MIX_ROW, cost_table, endpoint_costs
+from bench.report import COST_PREFIX, MIX_ROW, cost_table, endpoint_costs, evaluate
 
 
 def _alone(endpoint: str, rps: float, cpu: dict[str, float]) -> dict[str, Any]:
@@ -34,3 +34,28 @@ def test_the_cost_table_weighs_each_endpoint_by_its_share_of_the_mix() -> None:
     assert "alone at 150 req/s" in text
     assert "not measured, left out of the mean: c" in text
     assert "b 50.0 req/s" in text  # ran slower than the others
+
+
+def _mix(rate: float, connections: int) -> dict[str, Any]:
+    summary = {"errors": 0, "p99_ms": 40.0, "max_ms": 90.0, "throughput_rps": rate}
+    return {
+        "name": "bff.mix.open",
+        "rate": rate,
+        "connections": {"requested": connections, "opened": connections},
+        "all": summary,
+        "endpoints": {"agent.queue": summary},
+    }
+
+
+def test_the_mix_is_judged_only_at_the_targets_load() -> None:
+    at_target = evaluate({"scenarios": [_mix(1000.0, 5000)]}, smoke=False)
+    assert [(t["name"], t["ok"]) for t in at_target] == [
+        ("mix: errors", True),
+        ("mix: p99 ms", True),
+        ("mix: max ms", True),
+        ("mix: agent.queue p99 ms", True),
+    ]
+
+    lighter = evaluate({"scenarios": [_mix(400.0, 5000)]}, smoke=False)  # e.g. --quick --rate 400
+    assert {t["ok"] for t in lighter} == {None}
+    assert lighter[0]["name"] == "mix at 400 req/s over 5,000 connections, not judged: errors"
