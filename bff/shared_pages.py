@@ -29,8 +29,8 @@ from bff import metrics
 from bff.own_changes import OwnChanges
 from kit.identity import Identity
 
-# Pages kept at once (a page token or a search makes a key of its own; a page of 50 cases holds
-# ~100 kB of models): when full, the oldest go first.
+# Pages kept at once (a page token or a search makes a key of its own; a page of cases is kept as
+# its JSON, tens of kB, a page of refunds as records): when full, the oldest go first.
 MAX_PAGES = 256
 
 Outcome = Literal["hit", "joined", "miss"]

@@ -48,19 +48,23 @@ async def create_case(
 )
 async def list_cases(
     query: Annotated[schemas.CaseQuery, Query()], user: CurrentUser, state: State, cookie: SessionCookie
-) -> schemas.CaseListResponse:
+) -> Response:
     """A page of cases: customers see their own; staff filter, search and sort the queue. A staff
     list may be up to a second old, never older than the caller's own last change."""
     if user.role == Role.CUSTOMER and (query.assignee or query.breached):
         raise ProblemError(
             status=403, reason="STAFF_ONLY", detail="Only the support team can filter by assignee or SLA."
         )
-    # The same for every member of the team unless it is "assigned to me" (bff.shared_pages).
+
+    async def page() -> bytes:
+        cases, next_token = await state.support.list_cases(user.identity, query)
+        return schemas.CaseListResponse(cases=cases, next_page_token=next_token).model_dump_json().encode()
+
+    # The same for every member of the team unless it is "assigned to me" (bff.shared_pages); shared
+    # as the JSON it is sent as, encoded once for all who share it.
     shared = None if query.asks_for_own(user.id) else ("cases", query.model_dump_json())
-    cases, next_token = await state.shared_pages.get(
-        user.identity, cookie, shared, lambda: state.support.list_cases(user.identity, query)
-    )
-    return schemas.CaseListResponse(cases=cases, next_page_token=next_token)
+    body = await state.shared_pages.get(user.identity, cookie, shared, page)
+    return Response(body, media_type="application/json")
 
 
 @router.get(
