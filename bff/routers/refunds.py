@@ -3,9 +3,11 @@ ownership and the refund rules are refund_svc's (others' refunds are 404)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from starlette.responses import Response
 
 from bff import schemas
 from bff.deps import (
@@ -20,6 +22,7 @@ from bff.deps import (
     State,
 )
 from bff.problems import ProblemError
+from bff.records import RefundRecord
 from bff.routers.common import READ_ERRORS, WRITE_ERRORS, problems
 
 router = APIRouter(tags=["refunds"])
@@ -67,6 +70,15 @@ async def create_refund(
     return schemas.RefundResponse(refund=await state.refund_views.one(user, record, case=case))
 
 
+@dataclass(slots=True)
+class _RefundPage:
+    records: list[RefundRecord]
+    next_token: str | None
+    # The page's JSON as every viewer sees it who asked for none of its refunds (a shared page is
+    # one role's: bff.shared_pages).
+    rendered: bytes | None = None
+
+
 @router.get(
     "/api/refunds",
     operation_id="listRefunds",
@@ -75,19 +87,27 @@ async def create_refund(
 )
 async def list_refunds(
     query: Annotated[schemas.RefundQuery, Query()], user: CurrentUser, state: State, cookie: SessionCookie
-) -> schemas.RefundListResponse:
+) -> Response:
     """Customers: their own refunds. Agents and leads: all of them (with status=pending_approval, the
     approvals queue); a staff list may be up to a second old, never older than the caller's own last
     change."""
-    # Staff pages are shared by the team for BFF_SHARED_PAGE_TTL_S (bff.shared_pages).
-    records, next_token = await state.shared_pages.get(
-        user.identity,
-        cookie,
-        ("refunds", query.model_dump_json()),
-        lambda: state.refunds.list_refunds(user.identity, query),
-    )
-    refunds = await state.refund_views.render(user, records)
-    return schemas.RefundListResponse(refunds=refunds, next_page_token=next_token)
+
+    async def fetch() -> _RefundPage:
+        return _RefundPage(*await state.refunds.list_refunds(user.identity, query))
+
+    # Staff pages are shared by the team for BFF_SHARED_PAGE_TTL_S (bff.shared_pages), and so is
+    # their JSON within a role: what a viewer may do with a refund depends on nothing else, unless
+    # they asked for it themselves (nobody approves their own request).
+    page = await state.shared_pages.get(user.identity, cookie, ("refunds", query.model_dump_json()), fetch)
+    alike = user.role.is_staff and all(r.requested_by != user.id for r in page.records)
+    body = page.rendered if alike else None
+    if body is None:
+        refunds = await state.refund_views.render(user, page.records)
+        response = schemas.RefundListResponse(refunds=refunds, next_page_token=page.next_token)
+        body = response.model_dump_json().encode()
+        if alike:
+            page.rendered = body
+    return Response(body, media_type="application/json")
 
 
 @router.get(

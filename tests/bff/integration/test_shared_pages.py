@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
 
-from tests.bff.helpers import CSRF, open_case, running
+from tests.bff.helpers import CSRF, ask_refund, open_case, running
 from tests.bff.integration.conftest import People, Services, bff_settings
 
 QUEUE = "/api/cases?status=open&sort=newest"
@@ -96,3 +97,26 @@ async def test_with_a_ttl_of_zero_every_page_is_fresh(services: Services) -> Non
         await sam.get(QUEUE)
         newer = await open_case(ana)
         assert newer["id"] in case_ids((await sam.get(QUEUE)).json())
+
+
+async def test_the_approvals_queue_shows_each_viewer_what_they_may_do(team: People) -> None:
+    """Shared as JSON within a role, except for whoever asked for a refund on it: nobody approves
+    their own request, and only a lead what needs a lead."""
+    ana, sam, kim, lee = await team("ana"), await team("sam"), await team("kim"), await team("lee")
+    old_case = await open_case(ana, "ord_1002")  # outside the refund window: an agent asks, with a note
+    by_sam = await ask_refund(sam, old_case["id"], ("ln_1", 1), note="Courier confirmed the damage")
+    big_case = await open_case(ana, "ord_1004")
+    big = await ask_refund(ana, big_case["id"], ("ln_1", 1))  # 649.00: waits for a lead
+    assert (by_sam.status_code, big.status_code) == (201, 201), (by_sam.text, big.text)
+    ids = (by_sam.json()["refund"]["id"], big.json()["refund"]["id"])
+
+    async def may_approve(who: httpx.AsyncClient) -> tuple[bool, bool]:
+        response = await who.get(APPROVALS)
+        assert response.status_code == 200, response.text
+        by_id = {r["id"]: r["canApprove"] for r in response.json()["refunds"]}
+        return by_id[ids[0]], by_id[ids[1]]
+
+    # Sam's page is the agents' shared page from now on; Kim's view of it is kept for the agents,
+    # Lee's for the leads.
+    seen = [await may_approve(who) for who in (sam, kim, sam, kim, lee, lee)]
+    assert seen == [(False, False), (True, False), (False, False), (True, False), (True, True), (True, True)]
