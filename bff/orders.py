@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from cachetools import TTLCache
 from pydantic import BaseModel, TypeAdapter
@@ -23,6 +23,9 @@ from pydantic import BaseModel, TypeAdapter
 from bff import metrics, schemas
 from bff.store import KeyValueStore, StoreUnavailableError
 from kit.identity import Identity
+from kit.logs import get_logger
+
+log = get_logger("bff.orders")
 
 T = TypeVar("T")
 
@@ -47,6 +50,22 @@ class OrderSource(abc.ABC):
     @abc.abstractmethod
     async def order(self, who: Identity, order_id: str) -> ShopOrder | None:
         """None when the shop has no such order."""
+
+
+class OrderReader(Protocol):
+    """What reading one order needs (OrderLookup, cached)."""
+
+    async def order(self, who: Identity, order_id: str) -> ShopOrder | None: ...
+
+
+async def order_if_reachable(orders: OrderReader, who: Identity, order_id: str) -> ShopOrder | None:
+    """The order, or None when it cannot be looked up now (the shop away): a page then shows no
+    order and no product titles rather than failing."""
+    try:
+        return await orders.order(who, order_id)
+    except Exception as exc:
+        log.warning("order lookup failed", error=type(exc).__name__)
+        return None
 
 
 class OrderLookup:

@@ -14,12 +14,9 @@ from typing import Protocol
 
 from bff import schemas
 from bff.accounts import Account, UserDirectory
-from bff.orders import ShopOrder
+from bff.orders import OrderReader, ShopOrder, order_if_reachable
 from bff.records import SYSTEM, RefundRecord
 from kit.identity import Identity, Role
-from kit.logs import get_logger
-
-log = get_logger("bff.refunds")
 
 DECIDERS = frozenset({Role.AGENT, Role.LEAD})
 
@@ -28,12 +25,6 @@ class CaseNumbers(Protocol):
     """What is needed of support_svc (bff.clients.support.SupportClient)."""
 
     async def case_numbers(self, who: Identity, case_ids: Iterable[str]) -> dict[str, str]: ...
-
-
-class Orders(Protocol):
-    """What is needed of the order lookups (bff.orders.OrderLookup, cached)."""
-
-    async def order(self, who: Identity, order_id: str) -> ShopOrder | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +53,7 @@ def allowed_actions(viewer: Account, refund: RefundRecord) -> Actions:
 
 
 class RefundViews:
-    def __init__(self, *, directory: UserDirectory, support: CaseNumbers, orders: Orders) -> None:
+    def __init__(self, *, directory: UserDirectory, support: CaseNumbers, orders: OrderReader) -> None:
         self._directory = directory
         self._support = support
         self._orders = orders
@@ -106,14 +97,10 @@ class RefundViews:
         known = {order.order.id: order} if order is not None else {}
         missing = {r.order_id for r in refunds} - known.keys()
 
-        async def lookup(order_id: str) -> ShopOrder | None:
-            try:
-                return await self._orders.order(viewer.identity, order_id)
-            except Exception as exc:  # the shop being away must not hide refunds: no titles then
-                log.warning("order lookup failed", error=type(exc).__name__)
-                return None
-
-        found = await asyncio.gather(*(lookup(i) for i in sorted(missing)))
+        # The shop being away must not hide refunds: no titles then.
+        found = await asyncio.gather(
+            *(order_if_reachable(self._orders, viewer.identity, i) for i in sorted(missing))
+        )
         return known | {o.order.id: o for o in found if o is not None}
 
     def view(

@@ -12,7 +12,7 @@ from bff import schemas
 from bff.case_pages import CaseData
 from bff.deps import CaseId, CreateRequestId, CurrentUser, CustomerUser, SessionCookie, StaffUser, State
 from bff.live import EVENT_SCHEMA, CaseEvents
-from bff.orders import ShopOrder
+from bff.orders import ShopOrder, order_if_reachable
 from bff.problems import ProblemError
 from bff.routers.common import READ_ERRORS, WRITE_ERRORS, problems
 from bff.state import AppState
@@ -89,7 +89,7 @@ async def get_case(case_id: CaseId, user: CurrentUser, state: State, cookie: Ses
             data, order = await _read_case(state, user.identity, case_id)
             pages.keep(read, data)
     else:
-        order = await _order_of(state, user.identity, data.case.order_id)
+        order = await order_if_reachable(state.orders, user.identity, data.case.order_id)
     if order is not None and user.role == Role.CUSTOMER and order.customer_id != user.id:
         order = None
     refunds = await state.refund_views.render(user, data.refunds, case=data.case, order=order)
@@ -100,20 +100,13 @@ async def get_case(case_id: CaseId, user: CurrentUser, state: State, cookie: Ses
 async def _read_case(state: AppState, who: Identity, case_id: str) -> tuple[CaseData, ShopOrder | None]:
     """What the page is made of (kept until the case changes), and the case's order."""
     full = await state.support.get_case_full(who, case_id)
-    order = _order_of(state, who, full.case.order_id)
+    # The shop being away must not hide the case: the page shows no order then.
+    order = order_if_reachable(state.orders, who, full.case.order_id)
     if state.case_pages.has_refunds(case_id, full.timeline):
         order_found, records = await both(order, state.refunds.refunds_of_case(who, case_id))
     else:
         order_found, records = await order, []
     return CaseData.of(full.case, full.customer_id, full.messages, full.timeline, records), order_found
-
-
-async def _order_of(state: AppState, who: Identity, order_id: str) -> ShopOrder | None:
-    """The case's order from the order cache, before any check of who may see it."""
-    try:
-        return await state.orders.order(who, order_id)
-    except Exception:  # the shop being away must not hide the case: the page shows no order
-        return None
 
 
 @router.get(
