@@ -130,12 +130,13 @@ def table(results: dict[str, Any]) -> str:
 MACHINE_KEYS = ("machine_busy", "outside_benchmark", "cores")
 
 
-def cpu_per_request(s: dict[str, Any]) -> dict[str, float]:
-    """CPU milliseconds per answered request, per process (where a process used any)."""
+def cpu_per_request(s: dict[str, Any], *, min_percent: float = 1.0) -> dict[str, float]:
+    """CPU milliseconds per answered request, per process that used at least `min_percent` of a core
+    (below 1%, mostly idle work)."""
     cpu, rps = s.get("cpu") or {}, s["all"]["throughput_rps"]
     if not rps or s.get("shared_plan"):
         return {}
-    return {k: round(v * 10 / rps, 2) for k, v in cpu.items() if k not in MACHINE_KEYS and v >= 1}
+    return {k: round(v * 10 / rps, 2) for k, v in cpu.items() if k not in MACHINE_KEYS and v >= min_percent}
 
 
 def _cpu_line(s: dict[str, Any], cpu: dict[str, float]) -> str:
@@ -189,11 +190,12 @@ def endpoint_costs(scenarios: Iterable[dict[str, Any]], weights: Mapping[str, fl
         s = by_name.get(COST_PREFIX + endpoint)
         if s is None:
             continue
-        a, cpu = s["all"], s.get("cpu") or {}
+        a = s["all"]
         rps = a["throughput_rps"]
-        # Every process, however little it used (unlike cpu_per_request): an endpoint that uses
-        # values up runs at a low rate, where under 1% of a core can be a fair part of a request.
-        per = {p: round(cpu.get(p, 0.0) * 10 / rps, 2) if rps else 0.0 for p in COST_PROCESSES}
+        # Every process, however little it used: an endpoint that uses values up runs at a low
+        # rate, where under 1% of a core can be a fair part of a request.
+        used = cpu_per_request(s, min_percent=0.0)
+        per = {p: used.get(p, 0.0) for p in COST_PROCESSES}
         rows.append(
             {
                 "endpoint": endpoint,

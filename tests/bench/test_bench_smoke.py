@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from acme.refund.v1 import refund_service_pb2
@@ -62,20 +63,27 @@ EXPECTED = {
 TOLERATED = {"timeout", "DEADLINE_EXCEEDED", "shed"}
 
 
-@pytest.mark.timeout(100)
-def test_the_smoke_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+def run_bench(out: Path, *flags: str, timeout_s: float) -> tuple[subprocess.CompletedProcess[str], Any]:
+    """`python -m bench --smoke <flags>` into `out`: what it printed, and the results it wrote there
+    (as `<stamp><kind>.json`, kind "-smoke" or "-smoke-quick")."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke", "--out", str(tmp_path)],
+        [sys.executable, "-m", "bench", "--smoke", *flags, "--out", str(out)],
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=90,
+        timeout=timeout_s,
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    written = list(tmp_path.glob("*-smoke.json"))
+    kind = "-smoke-quick" if "--quick" in flags else "-smoke"
+    written = list(out.glob(f"*{kind}.json"))
     assert len(written) == 1, done.stdout[-2000:]
-    results = json.loads(written[0].read_text())
+    return done, json.loads(written[0].read_text())
+
+
+@pytest.mark.timeout(100)
+def test_the_smoke_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    done, results = run_bench(tmp_path, timeout_s=90)
 
     by_name = {s["name"]: s for s in results["scenarios"]}
     assert set(by_name) >= EXPECTED
@@ -122,18 +130,7 @@ def test_the_smoke_benchmark_runs_end_to_end(tmp_path: Path) -> None:
 
 @pytest.mark.timeout(60)
 def test_the_quick_benchmark_runs_only_the_mix_and_each_endpoint_alone(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke", "--quick", "--out", str(tmp_path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=50,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    written = list(tmp_path.glob("*-smoke-quick.json"))
-    assert len(written) == 1, done.stdout[-2000:]
-    results = json.loads(written[0].read_text())
+    _, results = run_bench(tmp_path, "--quick", timeout_s=50)
 
     names = {s["name"] for s in results["scenarios"]}
     left_out = {entry.split(" ", 1)[0] for entry in results["not_measured"]}
