@@ -120,6 +120,7 @@ def create_app(
                 prefix=prefix,
                 idle_s=settings.session_idle_timeout_s,
                 absolute_s=settings.session_absolute_timeout_s,
+                near_ttl_s=settings.session_near_ttl_s,
             ),
             limiter=RateLimiter(store, prefix),
             support=support_client,

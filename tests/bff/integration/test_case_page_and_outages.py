@@ -117,7 +117,11 @@ async def test_redis_stopped_under_a_running_bff_and_started_again(
 ) -> None:
     """A real redis-server stopped while the BFF runs: signed-in calls fail closed with a 503 problem, order
     lookups go to the shop; once it is back, the SAME app signs people in and answers again."""
-    config = bff_settings(services, redis_url=f"redis://127.0.0.1:{private_redis.port}/0")
+    # Sessions are not kept in memory here (they are for BFF_SESSION_NEAR_TTL_S by default): every
+    # request asks the store, so the outage shows on the first one.
+    config = bff_settings(
+        services, redis_url=f"redis://127.0.0.1:{private_redis.port}/0", session_near_ttl_s=0
+    )
     async with running(config) as app, client(app) as http:
         state: AppState = app.state.bff
         assert (await sign_in(http, "ana")).status_code == 200

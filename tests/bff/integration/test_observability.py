@@ -5,7 +5,7 @@ the HTTP request through the BFF's and the service's JSON log lines to the respo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import orjson
 import pytest
@@ -16,13 +16,22 @@ from opentelemetry.trace import SpanKind
 
 from bff.sessions import COOKIE_NAME as SESSION_COOKIE
 from kit import tracing
-from tests.bff.helpers import CSRF, PASSWORD, ask_refund, open_case
-from tests.bff.integration.conftest import People
+from tests.bff.helpers import CSRF, PASSWORD, ask_refund, open_case, running
+from tests.bff.integration.conftest import People, Services, bff_settings, following_case_changes
 from tests.kit.log_capture import json_lines_on_stdout
 
 BROWSER_TRACE = 0x0AF7651916CD43DD8448EB211C80319C
 BROWSER_SPAN = 0xB7AD6B7169203331
 TRACEPARENT = f"00-{BROWSER_TRACE:032x}-{BROWSER_SPAN:016x}-01"
+
+
+@pytest.fixture
+async def app(services: Services) -> AsyncIterator[FastAPI]:
+    # Sessions read from Redis on every request (not kept in memory), so that the traced page makes
+    # Redis calls of its own.
+    async with running(bff_settings(services, session_near_ttl_s=0)) as application:
+        await following_case_changes(application)
+        yield application
 
 
 @pytest.fixture

@@ -95,6 +95,86 @@ async def test_creating_a_session_ends_the_one_it_replaces(redis_store: RedisSto
     assert fresh.id != planted.id
 
 
+def _near(store: RedisStore, prefix: str, clock: FakeClock, near_ttl_s: float = 5) -> SessionManager:
+    return SessionManager(
+        store, prefix=prefix, idle_s=1800, absolute_s=12 * 3600, near_ttl_s=near_ttl_s, clock=clock
+    )
+
+
+async def _drop_from_redis(store: RedisStore, prefix: str) -> None:
+    async for key in store._redis.scan_iter(match=f"{prefix}*"):
+        await store._redis.delete(key)
+
+
+async def test_a_session_read_is_kept_in_memory_for_the_near_ttl_only(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    clock = FakeClock()
+    here = _near(redis_store, prefix, clock)
+    session = await _manager(redis_store, prefix, clock).create("cus_1001")
+    await here.get(session.id)
+    await _drop_from_redis(redis_store, prefix)  # as a sign-out through another process would
+
+    clock.now += 4.9
+    still_kept = await here.get(session.id)
+    clock.now += 0.2
+    gone = await here.get(session.id)
+
+    assert still_kept is not None
+    assert still_kept.user_id == "cus_1001"
+    assert gone is None
+
+
+async def test_a_sign_out_through_another_process_ends_the_session_within_the_near_ttl(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    clock = FakeClock()
+    here, there = _near(redis_store, prefix, clock), _near(redis_store, prefix, clock)
+    session = await there.create("cus_1001")
+    await here.get(session.id)
+
+    await there.destroy(session.id)
+    there_after = await there.get(session.id)
+    clock.now += 5
+    here_after = await here.get(session.id)
+
+    assert there_after is None  # the process that signed out forgets it at once
+    assert here_after is None
+
+
+async def test_a_kept_copy_never_writes_back_a_session_another_process_ended(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    # The idle timer is refreshed every 60 s; a copy kept longer than that must not be written back.
+    clock = FakeClock()
+    here, there = _near(redis_store, prefix, clock, near_ttl_s=600), _near(redis_store, prefix, clock)
+    session = await there.create("cus_1001")
+    await here.get(session.id)
+    await there.destroy(session.id)
+
+    clock.now += 61
+    touched = await here.get(session.id)
+
+    assert touched is None
+    assert [k async for k in redis_store._redis.scan_iter(match=f"{prefix}*")] == []
+
+
+async def test_a_copy_that_looks_idle_is_checked_in_the_store_before_the_session_ends(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    clock = FakeClock()
+    here, there = _near(redis_store, prefix, clock, near_ttl_s=3600), _near(redis_store, prefix, clock)
+    session = await there.create("cus_1001")
+    await here.get(session.id)  # kept here with the sign-in time as last seen
+
+    clock.now += 1000
+    await there.get(session.id)  # used through another process: its idle timer is refreshed there
+    clock.now += 1000  # 2,000 s after sign-in, 1,000 s after the last use
+    here_now = await here.get(session.id, touch=False)
+
+    assert here_now is not None
+
+
 async def test_sign_in_sets_a_hardened_cookie_and_rotates_it() -> None:
     async with running(settings()) as app, client(app) as http:
         first = await sign_in(http, "ana")
