@@ -6,13 +6,14 @@ conversation and timeline, refund_svc's refunds of the case) and an order lookup
 those calls answered, per case and per kind of viewer (staff, or the customer whose case it is), and
 drops it the moment support_svc says the case changed: `follow_changes` holds one WatchCases stream
 open for the whole process, and every committed change of any case, internal ones and refund events
-included, comes down it.
+included, comes down it (it tells customers' kept lists too: bff.customer_lists).
 
 What keeps a kept page right:
 - Pages are kept only while that stream is live. When it ends or fails, everything kept is dropped
   and nothing is kept until it is live again.
 - A read that heard of a change of its case while it ran is not kept (it may hold the state from
-  before the change), and neither is one that began before the stream last went down or came up.
+  before the change), unless it came back with the etag the stream told last (it shows that change
+  then); neither is one that began before the stream last went down or came up.
 - Refund changes reach the case through refund_svc's relay, a moment later: until then the page
   shows the refunds as they were. Nobody sees a page older than their own last change: when a
   browser's state-changing request ends (the front door notes it in `OwnChanges`), pages kept
@@ -42,17 +43,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Hashable, Iterator
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 import grpc
 from pydantic import TypeAdapter
 
 from bff import metrics, schemas
 from bff.own_changes import OwnChanges
-from bff.records import RefundRecord
+from bff.records import CaseChanged, RefundRecord
 from kit.logs import get_logger
 
 log = get_logger("bff.case_pages")
@@ -126,13 +128,15 @@ class _Kept:
 
 @dataclass(slots=True)
 class Read:
-    """One read of a case in flight; `changed` when a change of its case was heard meanwhile."""
+    """One read of a case in flight; `changed` when a change of its case was heard meanwhile that
+    the read may not show, `told_etag` the etag the stream told last while it ran."""
 
     case_id: str
     staff: bool
     began_at: float
     epoch: int
     changed: bool = False
+    told_etag: str | None = None
 
 
 class KeptCasePages:
@@ -211,6 +215,8 @@ class KeptCasePages:
     def keep(self, read: Read, data: CaseData) -> None:
         if not self.enabled or not self._live or read.changed or read.epoch != self._epoch:
             return
+        if read.told_etag is not None and read.told_etag != data.case.etag:
+            return  # the stream told a change meanwhile that this read does not show
         expires_at = min(read.began_at + self._max_age_s, self._next_due(data.case))
         if expires_at <= self._clock():
             return
@@ -226,15 +232,7 @@ class KeptCasePages:
     def _next_due(self, case: schemas.Case) -> float:
         """The monotonic time of the case's next SLA due time (after it, support_svc may answer "in
         breach"); far away when none is ahead."""
-        wall_now = self._wall_clock()
-        ahead = [
-            due
-            for due in (case.first_response_due_at, case.resolution_due_at)
-            if due is not None and due > wall_now
-        ]
-        if not ahead:
-            return float("inf")
-        return self._clock() + (min(ahead) - wall_now).total_seconds()
+        return self._clock() + seconds_to_next_due((case,), self._wall_clock())
 
     # --- what changes them ----------------------------------------------------------------------
 
@@ -256,12 +254,26 @@ class KeptCasePages:
         written_at = self._refunds_written.get(case_id)
         return written_at is not None and self._clock() - written_at < REFUND_RELAY_GRACE_S
 
+    def case_changed(self, change: CaseChanged) -> None:
+        """support_svc's stream told a change (follow_changes). A read in flight that comes back with
+        the etag the stream told last shows that change (the stream tells changes in commit order, so
+        the earlier ones too), and may be kept: a later change is told later and drops it."""
+        if not change.etag:
+            self.heard(change.case_id)
+            return
+        self._drop(change.case_id)
+        for read in self._reads.get(change.case_id, ()):
+            read.told_etag = change.etag
+
     def heard(self, case_id: str) -> None:
-        """support_svc committed a change of this case."""
-        self._pages.pop((case_id, True), None)
-        self._pages.pop((case_id, False), None)
+        """support_svc committed a change of this case (a write through this process)."""
+        self._drop(case_id)
         for read in self._reads.get(case_id, ()):
             read.changed = True
+
+    def _drop(self, case_id: str) -> None:
+        self._pages.pop((case_id, True), None)
+        self._pages.pop((case_id, False), None)
 
     def went_live(self) -> None:
         """The stream is open: every change from now on will be heard."""
@@ -279,35 +291,67 @@ class KeptCasePages:
         self._epoch += 1
 
 
+def seconds_to_next_due(cases: Iterable[schemas.Case], wall_now: datetime) -> float:
+    """How long until the earliest SLA due time still ahead of these cases (after it, support_svc may
+    answer "in breach"); infinity when none is ahead."""
+    ahead = [
+        due
+        for case in cases
+        for due in (case.first_response_due_at, case.resolution_due_at)
+        if due is not None and due > wall_now
+    ]
+    if not ahead:
+        return float("inf")
+    return (min(ahead) - wall_now).total_seconds()
+
+
+class FollowsCaseChanges(Protocol):
+    """What keeps pages until their cases change, as follow_changes tells it of support's stream."""
+
+    @property
+    def enabled(self) -> bool: ...
+
+    def went_live(self) -> None: ...
+
+    def went_down(self) -> None: ...
+
+    def case_changed(self, change: CaseChanged) -> None: ...
+
+
 async def follow_changes(
-    pages: KeptCasePages,
-    watch: Callable[[], AsyncIterator[str | None]],
+    keepers: Sequence[FollowsCaseChanges],
+    watch: Callable[[], AsyncIterator[CaseChanged | None]],
     *,
     retry_s: tuple[float, float] = (0.2, 5.0),
 ) -> None:
-    """Holds the change stream open for as long as the process runs (cancel the task to stop):
-    `watch()` yields None once the stream is live, then the id of each case that changed. When it
-    ends or fails, the pages are dropped and the stream is opened again, waiting a little longer
-    each time it fails at once (from `retry_s[0]` up to `retry_s[1]`)."""
-    if not pages.enabled:
+    """Holds the change stream open for as long as the process runs (cancel the task to stop), and
+    tells each of `keepers` (those enabled) what comes down it: `watch()` yields None once the stream
+    is live, then each case that changed. One stream for all of them. When it ends or fails, what
+    they keep is dropped and the stream is opened again, waiting a little longer each time it fails
+    at once (from `retry_s[0]` up to `retry_s[1]`)."""
+    keepers = [keeper for keeper in keepers if keeper.enabled]
+    if not keepers:
         return
     pause = retry_s[0]
     while True:
         heard_any = False
         try:
-            async for case_id in watch():
-                if case_id is None:
-                    pages.went_live()
-                    log.info("following case changes: case pages are kept")
+            async for change in watch():
+                if change is None:
+                    for keeper in keepers:
+                        keeper.went_live()
+                    log.info("following case changes: pages are kept until their cases change")
                 else:
-                    pages.heard(case_id)
+                    for keeper in keepers:
+                        keeper.case_changed(change)
                 heard_any = True
         except grpc.aio.AioRpcError as exc:
-            log.warning("case change stream failed: case pages are not kept", code=exc.code().name)
+            log.warning("case change stream failed: pages are not kept", code=exc.code().name)
         except Exception as exc:  # whatever it was, keep following: pages are not kept meanwhile
-            log.warning("case change stream failed: case pages are not kept", error=repr(exc))
+            log.warning("case change stream failed: pages are not kept", error=repr(exc))
         finally:
-            pages.went_down()
+            for keeper in keepers:
+                keeper.went_down()
         if heard_any:
             pause = retry_s[0]
         await asyncio.sleep(pause)

@@ -21,6 +21,7 @@ from bff.clients.base import RpcCaller, open_channel
 from bff.clients.health import Readiness
 from bff.clients.mappers import CaseMapper
 from bff.config import Settings
+from bff.customer_lists import KeptCustomerLists
 from bff.middleware import FrontDoorMiddleware
 from bff.orders import OrderLookup
 from bff.own_changes import OwnChanges
@@ -85,6 +86,10 @@ def create_app(
     case_pages = KeptCasePages(
         settings.case_page_cache_size, settings.case_page_max_age_s, changes=own_changes
     )
+    # Bounded like the case pages, and for as long at most: both follow one stream of changes.
+    customer_lists = KeptCustomerLists(
+        settings.case_page_cache_size, settings.case_page_max_age_s, changes=own_changes
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -138,9 +143,10 @@ def create_app(
             ),
             shared_pages=shared_pages,
             case_pages=case_pages,
+            customer_lists=customer_lists,
         )
         following = asyncio.create_task(
-            follow_changes(case_pages, lambda: support_client.watch_all(BFF_IDENTITY)),
+            follow_changes((case_pages, customer_lists), lambda: support_client.watch_all(BFF_IDENTITY)),
             name="case-changes",
         )
         try:

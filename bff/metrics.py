@@ -38,6 +38,12 @@ CASE_PAGES = Counter(
     " services (read)",
     ["outcome"],
 )
+CUSTOMER_LISTS = Counter(
+    "bff_customer_lists_total",
+    "Customers' lists of their own cases asked for, by how they were answered: from what was kept"
+    " (kept), or read from support_svc (read)",
+    ["outcome"],
+)
 CASE_PAGE_STREAM_LIVE = Gauge(
     "bff_case_page_stream_live",
     "1 while support_svc's change stream is open and case pages are kept, else 0",
@@ -67,6 +73,13 @@ _CASE_PAGE_OUTCOMES = {outcome: CASE_PAGES.labels(outcome) for outcome in ("kept
 
 def case_page(outcome: Literal["kept", "read"]) -> None:
     _CASE_PAGE_OUTCOMES[outcome].inc()
+
+
+_CUSTOMER_LIST_OUTCOMES = {outcome: CUSTOMER_LISTS.labels(outcome) for outcome in ("kept", "read")}
+
+
+def customer_list(outcome: Literal["kept", "read"]) -> None:
+    _CUSTOMER_LIST_OUTCOMES[outcome].inc()
 
 
 def render() -> bytes:

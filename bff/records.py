@@ -57,3 +57,12 @@ class CaseChange:
     etag: str
     kinds: tuple[str, ...]  # timeline kinds ("message_added", ...); empty on the first message
     initial: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseChanged:
+    """One message of support's WatchCases stream: which case changed, and whose it is."""
+
+    case_id: str
+    customer_id: str  # "" from a support_svc that does not say (then nobody's list can be trusted)
+    etag: str = ""  # the case's etag after the change ("": not said)

@@ -10,6 +10,7 @@ from bff.clients.health import Readiness
 from bff.clients.refund import RefundClient
 from bff.clients.support import SupportClient
 from bff.config import Settings
+from bff.customer_lists import KeptCustomerLists
 from bff.live import Timing
 from bff.orders import OrderLookup
 from bff.ratelimit import Limit, RateLimiter
@@ -34,6 +35,7 @@ class AppState:
     readiness: Readiness
     shared_pages: SharedPages
     case_pages: KeptCasePages
+    customer_lists: KeptCustomerLists
 
     @property
     def sign_in_per_account(self) -> Limit:

@@ -26,7 +26,7 @@ from bff.clients.mappers import (
     priority_to_proto,
     timestamp,
 )
-from bff.records import CaseChange
+from bff.records import CaseChange, CaseChanged
 from kit.identity import Identity
 
 # Case numbers never change, so the id -> number pairs seen are kept (bounded): refunds name their
@@ -204,14 +204,18 @@ class SupportClient:
         response = await self._call(self._stub.GetCaseStatistics, request, who, idempotent=True)
         return case_statistics_from_proto(response)
 
-    async def watch_all(self, who: Identity) -> AsyncGenerator[str | None]:
+    async def watch_all(self, who: Identity) -> AsyncGenerator[CaseChanged | None]:
         """Every committed change of any case (see WatchCases; the system identity only): None once
-        the stream is live, then the id of each case that changed. Ends when support_svc ends the
-        stream; closing the iterator cancels the call."""
+        the stream is live, then each case that changed and whose it is. Ends when support_svc ends
+        the stream; closing the iterator cancels the call."""
         messages = self._caller.stream(self._stub.WatchCases, case_service_pb2.WatchCasesRequest(), who)
         try:
             async for change in messages:
-                yield None if change.initial else case_id_of(change.name)
+                yield (
+                    None
+                    if change.initial
+                    else CaseChanged(case_id_of(change.name), change.customer_id, change.etag)
+                )
         finally:
             await messages.aclose()  # cancels the call
 

@@ -51,20 +51,40 @@ async def list_cases(
 ) -> Response:
     """A page of cases: customers see their own; staff filter, search and sort the queue. A staff
     list may be up to a second old, never older than the caller's own last change."""
-    if user.role == Role.CUSTOMER and (query.assignee or query.breached):
-        raise ProblemError(
-            status=403, reason="STAFF_ONLY", detail="Only the support team can filter by assignee or SLA."
-        )
+    # A customer's own list is kept until one of their cases changes (bff.customer_lists).
+    if user.role == Role.CUSTOMER:
+        if query.assignee or query.breached:
+            raise ProblemError(
+                status=403, reason="STAFF_ONLY", detail="Only the support team can filter by assignee or SLA."
+            )
+        return Response(await _own_cases(state, user.identity, query, cookie), media_type="application/json")
 
     async def page() -> bytes:
         cases, next_token = await state.support.list_cases(user.identity, query)
-        return schemas.CaseListResponse(cases=cases, next_page_token=next_token).model_dump_json().encode()
+        return _case_list(cases, next_token)
 
     # The same for every member of the team unless it is "assigned to me" (bff.shared_pages); shared
     # as the JSON it is sent as, encoded once for all who share it.
     shared = None if query.asks_for_own(user.id) else ("cases", query.model_dump_json())
     body = await state.shared_pages.get(user.identity, cookie, shared, page)
     return Response(body, media_type="application/json")
+
+
+async def _own_cases(state: AppState, who: Identity, query: schemas.CaseQuery, cookie: str | None) -> bytes:
+    """A customer's list of their own cases, as JSON."""
+    lists = state.customer_lists
+    asked = query.model_dump_json()
+    body = lists.get(who.subject, asked, browser=cookie)
+    if body is None:
+        with lists.reading(who.subject) as read:
+            cases, next_token = await state.support.list_cases(who, query)
+            body = _case_list(cases, next_token)
+            lists.keep(read, asked, body, cases)
+    return body
+
+
+def _case_list(cases: list[schemas.Case], next_token: str | None) -> bytes:
+    return schemas.CaseListResponse(cases=cases, next_page_token=next_token).model_dump_json().encode()
 
 
 @router.get(

@@ -190,9 +190,11 @@ class WatchNotice:
 
 @dataclass(frozen=True, slots=True)
 class CasesNotice:
-    """What a watcher of every case is told: which case changed and its version after the change,
-    never the content. The first notice (`initial`, no case) only says that the watch is live."""
+    """What a watcher of every case is told: which case changed, its version after the change and
+    whose case it is, never the content. The first notice (`initial`, no case) only says that the
+    watch is live."""
 
     case_id: int = 0  # 0 (no case) on the initial notice
     version: int = 0
+    customer_id: str = ""  # so that what was kept per customer (their lists) can be dropped
     initial: bool = False

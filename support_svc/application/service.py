@@ -374,8 +374,9 @@ class SupportCaseService:
 
     async def watch_cases(self, actor: Actor) -> AsyncGenerator[CasesNotice]:
         """Every case's changes, for a service that keeps what it read until it changes (the BFF's
-        kept case pages): an initial notice once subscribed, then one notice per committed change
-        of any case, internal ones included, with the case and its new version.
+        kept case pages and customers' lists): an initial notice once subscribed, then one notice
+        per committed change of any case, internal ones included, with the case, its new version and
+        its customer.
 
         The system only: anyone else is refused before anything is subscribed. Ends when the feed
         closes; raises WatchLaggingError when the watcher was dropped for falling behind (whatever
@@ -389,7 +390,7 @@ class SupportCaseService:
         try:
             yield CasesNotice(initial=True)
             while (change := await watch.next()) is not None:
-                yield CasesNotice(change.case_id, change.version)
+                yield CasesNotice(change.case_id, change.version, change.customer_id)
         finally:
             watch.close()
 

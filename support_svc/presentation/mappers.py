@@ -299,8 +299,10 @@ def watch_notice_to_proto(notice: WatchNotice) -> case_service_pb2.WatchCaseResp
 
 
 def cases_notice_to_proto(notice: CasesNotice) -> case_service_pb2.WatchCasesResponse:
-    """WatchCases' message: the case's name and etag (as GetCase gives them); both empty on the
-    first message, which only says the stream is live."""
+    """WatchCases' message: the case's name and etag (as GetCase gives them) and its customer; all
+    empty on the first message, which only says the stream is live."""
     if notice.initial:
         return case_service_pb2.WatchCasesResponse(initial=True)
-    return case_service_pb2.WatchCasesResponse(name=case_name(notice.case_id), etag=etag_of(notice.version))
+    return case_service_pb2.WatchCasesResponse(
+        name=case_name(notice.case_id), etag=etag_of(notice.version), customer_id=notice.customer_id
+    )

@@ -14,6 +14,7 @@ from prometheus_client import REGISTRY
 
 from bff import schemas
 from bff.case_pages import REFUND_RELAY_GRACE_S, CaseData, KeptCasePages, follow_changes
+from bff.records import CaseChanged
 
 WALL_START = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
@@ -155,6 +156,33 @@ def test_a_read_that_heard_of_a_change_of_its_case_meanwhile_is_not_kept(clocks:
     assert staff_get(pages) is not None
 
 
+def test_a_read_that_shows_the_change_the_stream_told_meanwhile_is_kept(clocks: Clocks) -> None:
+    # case_data() has etag "1": the read came back with the state after the change it heard of.
+    pages = pages_on(clocks)
+    with pages.reading("7", staff=True) as read:
+        pages.case_changed(CaseChanged("7", "cus_1", "1"))
+        pages.keep(read, case_data())
+    assert staff_get(pages) is not None
+
+    pages.case_changed(CaseChanged("7", "cus_1", "1"))
+    assert staff_get(pages) is None  # told once the page is kept, it is dropped all the same
+
+    with pages.reading("7", staff=True) as read:
+        pages.case_changed(CaseChanged("7", "cus_1", "1"))
+        pages.case_changed(CaseChanged("7", "cus_1", "2"))  # a later change: the read does not show it
+        pages.keep(read, case_data())
+    assert staff_get(pages) is None
+
+    for unsaid in (CaseChanged("7", "cus_1"), None):  # the stream said no etag; a write through this BFF
+        with pages.reading("7", staff=True) as read:
+            if unsaid is None:
+                pages.heard("7")
+            else:
+                pages.case_changed(unsaid)
+            pages.keep(read, case_data())
+        assert staff_get(pages) is None
+
+
 @pytest.mark.parametrize("then", ["went_down", "went_live"])
 def test_a_read_that_began_before_the_stream_went_down_or_live_is_not_kept(clocks: Clocks, then: str) -> None:
     pages = pages_on(clocks)
@@ -251,14 +279,14 @@ async def test_follow_changes_goes_live_drops_what_changed_and_opens_the_stream_
     opened: list[int] = []
     second_stream_live = asyncio.Event()
 
-    async def watch() -> AsyncIterator[str | None]:
+    async def watch() -> AsyncIterator[CaseChanged | None]:
         opened.append(len(opened) + 1)
         yield None
         if len(opened) == 1:
             assert pages.live
             read_and_keep(pages, case_data("7"))
             read_and_keep(pages, case_data("8"))
-            yield "7"
+            yield CaseChanged("7", "cus_1")
             assert staff_get(pages, "7") is None
             assert staff_get(pages, "8") is not None
             raise grpc.aio.AioRpcError(
@@ -267,7 +295,7 @@ async def test_follow_changes_goes_live_drops_what_changed_and_opens_the_stream_
         second_stream_live.set()
         await asyncio.Event().wait()  # stays open until cancelled
 
-    task = asyncio.create_task(follow_changes(pages, watch, retry_s=(0.01, 0.05)))
+    task = asyncio.create_task(follow_changes([pages], watch, retry_s=(0.01, 0.05)))
     try:
         await asyncio.wait_for(second_stream_live.wait(), 5)
         assert opened == [1, 2]
@@ -283,11 +311,11 @@ async def test_follow_changes_goes_live_drops_what_changed_and_opens_the_stream_
 async def test_follow_changes_does_nothing_when_pages_are_off(clocks: Clocks) -> None:
     pages = KeptCasePages(0, 30.0, clock=clocks.monotonic, wall_clock=clocks.wall)
 
-    async def watch() -> AsyncIterator[str | None]:
+    async def watch() -> AsyncIterator[CaseChanged | None]:
         raise AssertionError("no stream is opened when nothing would be kept")
         yield None  # pragma: no cover
 
-    await asyncio.wait_for(follow_changes(pages, watch), 1)
+    await asyncio.wait_for(follow_changes([pages], watch), 1)
     assert not pages.live
 
 

@@ -60,31 +60,31 @@ async def etag_now(support: SupportHarness, name: str) -> str:
 
 async def test_the_system_is_told_of_every_committed_change_of_every_case(support: SupportHarness) -> None:
     watch = await live(support)
-    told: list[tuple[str, str]] = []
+    told: list[tuple[str, str, str]] = []
 
-    async def next_change() -> tuple[str, str]:
+    async def next_change() -> tuple[str, str, str]:
         notice = await read(watch)
         assert not notice.initial
-        # The name and the etag, never content.
-        assert [field.name for field, _ in notice.ListFields()] == ["name", "etag"]
+        # The name, the etag and whose case it is, never content.
+        assert [field.name for field, _ in notice.ListFields()] == ["name", "etag", "customer_id"]
         # The etag is the one GetCase gives for the case now.
         assert notice.etag == await etag_now(support, notice.name)
-        told.append((notice.name, notice.etag))
-        return notice.name, notice.etag
+        told.append((notice.name, notice.etag, notice.customer_id))
+        return notice.name, notice.etag, notice.customer_id
 
     ana_case = await open_case(support, ANA)
-    assert await next_change() == (ana_case.name, ana_case.etag)
+    assert await next_change() == (ana_case.name, ana_case.etag, ANA.subject)
     ben_case = await open_case(support, BEN, order_id="ord_2001")
-    assert await next_change() == (ben_case.name, ben_case.etag)
+    assert await next_change() == (ben_case.name, ben_case.etag, BEN.subject)
     noted = await reply(support, SAM, ana_case, "Customer is a regular", internal=True)
-    assert await next_change() == (ana_case.name, noted.case.etag)
+    assert await next_change() == (ana_case.name, noted.case.etag, ANA.subject)
     answered = await reply(support, SAM, ben_case, "We are on it")
-    assert await next_change() == (ben_case.name, answered.case.etag)
+    assert await next_change() == (ben_case.name, answered.case.etag, BEN.subject)
     await support.relay().RecordRefundEvent(
         refund_event(ana_case, events_pb2.REFUND_EVENT_KIND_REQUESTED, "ev-1")
     )
-    assert await next_change() == (ana_case.name, "3")
-    assert [etag for _, etag in told] == ["1", "1", "2", "2", "3"]
+    assert await next_change() == (ana_case.name, "3", ANA.subject)
+    assert [etag for _, etag, _ in told] == ["1", "1", "2", "2", "3"]
     watch.cancel()
 
 

@@ -278,11 +278,12 @@ async def test_the_system_is_told_of_every_committed_change_of_every_case(world:
         second = await world.open_case(BEN, "ord_2")
         await world.cases.add_message(AddMessage(actor=SAM, case_id=first, body="psst", internal=True))
         await world.record(second, refund_event(K.REQUESTED, "ev-1"))
+        # With whose case it is, so that what was kept per customer can be dropped.
         assert [await next_notice(notices) for _ in range(4)] == [
-            CasesNotice(first, 1),
-            CasesNotice(second, 1),
-            CasesNotice(first, 2),
-            CasesNotice(second, 2),
+            CasesNotice(first, 1, ANA.id),
+            CasesNotice(second, 1, BEN.id),
+            CasesNotice(first, 2, ANA.id),
+            CasesNotice(second, 2, BEN.id),
         ]
     assert world.feed.watcher_count == 0
 
@@ -302,6 +303,6 @@ async def test_a_watch_of_every_case_ends_when_the_feed_closes(world: World) -> 
         await next_notice(notices)
         case_id = await world.open_case()
         world.feed.close()
-        assert await next_notice(notices) == CasesNotice(case_id, 1)  # what was queued, then the end
+        assert await next_notice(notices) == CasesNotice(case_id, 1, ANA.id)  # what was queued, then the end
         with pytest.raises(StopAsyncIteration):
             await next_notice(notices)

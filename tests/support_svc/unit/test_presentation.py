@@ -341,12 +341,13 @@ def test_a_watch_notice_carries_only_the_etag_and_kinds() -> None:
     assert mappers.watch_notice_to_proto(WatchNotice(1, initial=True)).initial
 
 
-def test_a_notice_of_every_case_carries_only_the_name_and_etag() -> None:
-    proto = mappers.cases_notice_to_proto(CasesNotice(10042, 7))
-    assert (proto.name, proto.etag, proto.initial) == ("cases/10042", "7", False)
+def test_a_notice_of_every_case_carries_only_the_name_etag_and_customer() -> None:
+    proto = mappers.cases_notice_to_proto(CasesNotice(10042, 7, "cus_1001"))
+    assert (proto.name, proto.etag, proto.customer_id) == ("cases/10042", "7", "cus_1001")
+    assert not proto.initial
     assert proto.etag == mappers.etag_of(7)  # as GetCase and WatchCase give it
     first = mappers.cases_notice_to_proto(CasesNotice(initial=True))
-    assert (first.name, first.etag, first.initial) == ("", "", True)
+    assert (first.name, first.etag, first.customer_id, first.initial) == ("", "", "", True)
 
 
 @pytest.mark.parametrize(

@@ -301,11 +301,13 @@ class WatchCasesRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class WatchCasesResponse(_message.Message):
-    __slots__ = ("name", "etag", "initial")
+    __slots__ = ("name", "etag", "initial", "customer_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     INITIAL_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     etag: str
     initial: bool
-    def __init__(self, name: _Optional[str] = ..., etag: _Optional[str] = ..., initial: _Optional[bool] = ...) -> None: ...
+    customer_id: str
+    def __init__(self, name: _Optional[str] = ..., etag: _Optional[str] = ..., initial: _Optional[bool] = ..., customer_id: _Optional[str] = ...) -> None: ...

@@ -225,11 +225,12 @@ class CaseServiceServicer:
 
     def WatchCases(self, request, context):
         """Follows every case, for a client that keeps what it read until it changes (the BFF's kept
-        case pages): the first message (initial) says the stream is live, then one message per
-        committed change of any case (internal ones too, refund events included) with the case's name
-        and new etag, never content. Only the system identity may call it: anyone else is
-        PERMISSION_DENIED. The stream ends with OK when the server shuts down, and with ABORTED
-        (reason WATCH_LAGGING) when the caller does not keep up: forget what was kept, watch again.
+        case pages and customers' lists): the first message (initial) says the stream is live, then
+        one message per committed change of any case (internal ones too, refund events included)
+        with the case's name, new etag and customer, never content. Only the system identity may call
+        it: anyone else is PERMISSION_DENIED. The stream ends with OK when the server shuts down, and
+        with ABORTED (reason WATCH_LAGGING) when the caller does not keep up: forget what was kept,
+        watch again.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

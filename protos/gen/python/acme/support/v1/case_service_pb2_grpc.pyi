@@ -86,11 +86,12 @@ class CaseServiceStub:
     """
     WatchCases: _grpc.UnaryStreamMultiCallable[_case_service_pb2.WatchCasesRequest, _case_service_pb2.WatchCasesResponse]
     """Follows every case, for a client that keeps what it read until it changes (the BFF's kept
-    case pages): the first message (initial) says the stream is live, then one message per
-    committed change of any case (internal ones too, refund events included) with the case's name
-    and new etag, never content. Only the system identity may call it: anyone else is
-    PERMISSION_DENIED. The stream ends with OK when the server shuts down, and with ABORTED
-    (reason WATCH_LAGGING) when the caller does not keep up: forget what was kept, watch again.
+    case pages and customers' lists): the first message (initial) says the stream is live, then
+    one message per committed change of any case (internal ones too, refund events included)
+    with the case's name, new etag and customer, never content. Only the system identity may call
+    it: anyone else is PERMISSION_DENIED. The stream ends with OK when the server shuts down, and
+    with ABORTED (reason WATCH_LAGGING) when the caller does not keep up: forget what was kept,
+    watch again.
     """
 
 @_typing.type_check_only
@@ -151,11 +152,12 @@ class CaseServiceAsyncStub(CaseServiceStub):
     """
     WatchCases: _aio.UnaryStreamMultiCallable[_case_service_pb2.WatchCasesRequest, _case_service_pb2.WatchCasesResponse]  # type: ignore[assignment]
     """Follows every case, for a client that keeps what it read until it changes (the BFF's kept
-    case pages): the first message (initial) says the stream is live, then one message per
-    committed change of any case (internal ones too, refund events included) with the case's name
-    and new etag, never content. Only the system identity may call it: anyone else is
-    PERMISSION_DENIED. The stream ends with OK when the server shuts down, and with ABORTED
-    (reason WATCH_LAGGING) when the caller does not keep up: forget what was kept, watch again.
+    case pages and customers' lists): the first message (initial) says the stream is live, then
+    one message per committed change of any case (internal ones too, refund events included)
+    with the case's name, new etag and customer, never content. Only the system identity may call
+    it: anyone else is PERMISSION_DENIED. The stream ends with OK when the server shuts down, and
+    with ABORTED (reason WATCH_LAGGING) when the caller does not keep up: forget what was kept,
+    watch again.
     """
 
 class CaseServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -297,11 +299,12 @@ class CaseServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_case_service_pb2.WatchCasesResponse], _abc.AsyncIterator[_case_service_pb2.WatchCasesResponse]]:
         """Follows every case, for a client that keeps what it read until it changes (the BFF's kept
-        case pages): the first message (initial) says the stream is live, then one message per
-        committed change of any case (internal ones too, refund events included) with the case's name
-        and new etag, never content. Only the system identity may call it: anyone else is
-        PERMISSION_DENIED. The stream ends with OK when the server shuts down, and with ABORTED
-        (reason WATCH_LAGGING) when the caller does not keep up: forget what was kept, watch again.
+        case pages and customers' lists): the first message (initial) says the stream is live, then
+        one message per committed change of any case (internal ones too, refund events included)
+        with the case's name, new etag and customer, never content. Only the system identity may call
+        it: anyone else is PERMISSION_DENIED. The stream ends with OK when the server shuts down, and
+        with ABORTED (reason WATCH_LAGGING) when the caller does not keep up: forget what was kept,
+        watch again.
         """
 
 def add_CaseServiceServicer_to_server(servicer: CaseServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
