@@ -1,4 +1,5 @@
-"""A customer's own list of cases, kept until one of their cases changes.
+"""A customer's own lists (of cases, and of refunds: bff.routers.refunds), kept until one of their
+cases changes.
 
 Customers come back to "my cases" far more often than their cases change, and each read of it
 costs support_svc a ListCases and the BFF the mapping of every case on it. The BFF keeps each page
@@ -23,6 +24,10 @@ What keeps a kept list right (the rules of bff.case_pages):
 - A list is kept at most `max_age_s` (a bound in case a change were ever missed) and never past
   the earliest SLA due time of the cases on it (each case says whether it is in breach, which
   support_svc decides with the time).
+- A customer's refunds are kept the same way: refund_svc's relay tells the case of every change of
+  its refunds (support's stream then tells this BFF), so until it has, the list shows them as they
+  were, as a case page does. Only a list rendered whole is kept (with the shop away a refund shows
+  no product titles).
 - Only customers' own lists are kept here; a list answers only the customer it was read for. Staff
   lists are shared for a moment instead (bff.shared_pages).
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from bff import schemas
+from bff.accounts import Account
 from bff.deps import (
     CaseId,
     CreateRequestId,
@@ -24,6 +25,8 @@ from bff.deps import (
 from bff.problems import ProblemError
 from bff.records import RefundRecord
 from bff.routers.common import READ_ERRORS, WRITE_ERRORS, problems
+from bff.state import AppState
+from kit.identity import Role
 
 router = APIRouter(tags=["refunds"])
 
@@ -92,6 +95,9 @@ async def list_refunds(
     approvals queue); a staff list may be up to a second old, never older than the caller's own last
     change."""
 
+    if user.role == Role.CUSTOMER:
+        return Response(await _own_refunds(state, user, query, cookie), media_type="application/json")
+
     async def fetch() -> _RefundPage:
         return _RefundPage(*await state.refunds.list_refunds(user.identity, query))
 
@@ -108,6 +114,30 @@ async def list_refunds(
         if alike:
             page.rendered = body
     return Response(body, media_type="application/json")
+
+
+async def _own_refunds(
+    state: AppState, user: Account, query: schemas.RefundQuery, cookie: str | None
+) -> bytes:
+    """A customer's list of their own refunds, as JSON. Kept with their lists of cases until one of
+    their cases changes (bff.customer_lists): refund_svc's relay tells the case of every change of
+    its refunds. Kept only when rendered whole: with the shop away a refund shows no product titles,
+    and the next read tries again."""
+    lists = state.customer_lists
+    asked = "refunds:" + query.model_dump_json()
+    body = lists.get(user.id, asked, browser=cookie)
+    if body is None:
+        with lists.reading(user.id) as read:
+            records, next_token = await state.refunds.list_refunds(user.identity, query)
+            refunds = await state.refund_views.render(user, records)
+            body = (
+                schemas.RefundListResponse(refunds=refunds, next_page_token=next_token)
+                .model_dump_json()
+                .encode()
+            )
+            if all(line.product_title is not None for refund in refunds for line in refund.lines):
+                lists.keep(read, asked, body, ())
+    return body
 
 
 @router.get(

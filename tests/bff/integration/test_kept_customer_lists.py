@@ -19,7 +19,8 @@ from bff import schemas
 from bff.records import CaseChanged
 from bff.state import AppState
 from kit.identity import Identity, Role, bearer_metadata
-from tests.bff.helpers import CSRF, SECRET, client, eventually, open_case, running, sign_in
+from launcher.system import free_port
+from tests.bff.helpers import CSRF, SECRET, ask_refund, client, eventually, open_case, running, sign_in
 from tests.bff.integration.conftest import People, Services, bff_settings, following_case_changes
 
 ANA, BEN = "cus_1001", "cus_1002"
@@ -205,3 +206,121 @@ async def test_the_customers_own_change_through_this_bff_shows_on_their_next_rea
         assert [c["id"] for c in await list_of(ana)] == [second["id"], first["id"]]
         # The list read then is the one kept from then on.
         assert [c["id"] for c in await list_of(anas_phone)] == [second["id"], first["id"]]
+
+
+# --- a customer's own refunds, kept with their lists of cases ---------------------------------------
+
+HEADPHONES = ("ln_1", 1)  # ord_1001: 79.00, waits for an agent
+
+
+def counting_refund_list_reads(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Who this BFF asks refund_svc for a list of refunds for (the calls still go through)."""
+    asked: list[str] = []
+    refunds = state_of(app).refunds
+    list_refunds = refunds.list_refunds
+
+    async def counted(who: Identity, query: schemas.RefundQuery) -> Any:
+        asked.append(who.subject)
+        return await list_refunds(who, query)
+
+    monkeypatch.setattr(refunds, "list_refunds", counted)
+    return asked
+
+
+async def refunds_of(http: httpx.AsyncClient) -> list[dict[str, Any]]:
+    response = await http.get("/api/refunds")
+    assert response.status_code == 200, response.text
+    refunds: list[dict[str, Any]] = response.json()["refunds"]
+    return refunds
+
+
+async def refund_told(heard: list[CaseChanged], case_id: str, times: int) -> None:
+    """Waits until the stream has told `times` changes of the case (opening it, then each refund event)."""
+
+    async def told() -> bool:
+        return sum(change.case_id == case_id for change in heard) >= times
+
+    await eventually(told, timeout_s=5)
+
+
+async def test_a_customers_refunds_are_kept_until_a_refund_change_reaches_their_case(
+    services: Services, app: FastAPI, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heard = heard_changes(app, monkeypatch)
+    asked = counting_refund_list_reads(app, monkeypatch)
+    ana = await people("ana")
+    case = await open_case(ana)
+    asked_for = await ask_refund(ana, case["id"], HEADPHONES)
+    assert asked_for.status_code == 201, asked_for.text
+    refund = asked_for.json()["refund"]
+    await refund_told(heard, case["id"], times=2)  # the case opened, and the refund's first event
+
+    first = await refunds_of(ana)
+    before = kept_lists()
+    assert await refunds_of(ana) == first
+    assert kept_lists() - before == 1
+    assert asked == [ANA]  # the second read did not ask refund_svc
+    assert [r["status"] for r in first] == ["pending_approval"]
+    assert first[0]["lines"][0]["productTitle"] == "Wireless headphones"
+
+    # An agent approves it through another BFF: refund_svc's relay tells the case, support's stream
+    # tells this BFF.
+    async with running(bff_settings(services)) as other, client(other) as sam:
+        await sign_in(sam, "sam")
+        approved = await sam.post(
+            f"/api/refunds/{refund['id']}/approve", json={"etag": refund["etag"]}, headers=CSRF
+        )
+        assert approved.status_code == 200, approved.text
+
+    async def decided() -> bool:
+        return bool((await refunds_of(ana))[0]["status"] != "pending_approval")
+
+    await eventually(decided, timeout_s=5)
+
+
+async def test_the_customers_own_refund_change_shows_on_their_next_read(
+    app: FastAPI, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heard = heard_changes(app, monkeypatch)
+    ana = await people("ana")
+    case = await open_case(ana)
+    refund = (await ask_refund(ana, case["id"], HEADPHONES)).json()["refund"]
+    await refund_told(heard, case["id"], times=2)
+    await refunds_of(ana)
+    before = kept_lists()
+    assert [r["status"] for r in await refunds_of(ana)] == ["pending_approval"]
+    assert kept_lists() - before == 1
+
+    # The stream says nothing from here on: only the front door's note of Ana's change.
+    monkeypatch.setattr(state_of(app).customer_lists, "case_changed", lambda change: None)
+    cancelled = await ana.post(
+        f"/api/refunds/{refund['id']}/cancel", json={"etag": refund["etag"]}, headers=CSRF
+    )
+    assert cancelled.status_code == 200, cancelled.text
+
+    assert [r["status"] for r in await refunds_of(ana)] == ["cancelled"]
+
+
+async def test_refunds_shown_without_product_titles_are_not_kept(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the shop away a refund shows no product titles: the next read asks again."""
+    async with running(bff_settings(services)) as app, client(app) as ana:
+        await following_case_changes(app)
+        heard = heard_changes(app, monkeypatch)
+        await sign_in(ana, "ana")
+        case = await open_case(ana)
+        assert (await ask_refund(ana, case["id"], HEADPHONES)).status_code == 201
+        await refund_told(heard, case["id"], times=2)
+    shop_away = Services(services.support_addr, services.refund_addr, f"127.0.0.1:{free_port()}")
+    async with running(bff_settings(shop_away)) as app, client(app) as ana:
+        await following_case_changes(app)
+        asked = counting_refund_list_reads(app, monkeypatch)
+        await sign_in(ana, "ana")
+        before = kept_lists()
+        first, second = await refunds_of(ana), await refunds_of(ana)
+
+    assert first == second
+    assert [line["productTitle"] for line in first[0]["lines"]] == [None]
+    assert kept_lists() - before == 0
+    assert asked == [ANA, ANA]
