@@ -139,7 +139,12 @@ class Read:
     told_etag: str | None = None
 
 
-class KeptCasePages:
+class KeptWhileFollowing:
+    """What the keepers of pages until their cases change share (KeptCasePages, and
+    bff.customer_lists): their bounds, the browsers' own changes, and whether support's change
+    stream is live (follow_changes tells them). Nothing is kept while it is not, and a read that
+    began before it last went live or down is not kept (`_epoch`)."""
+
     def __init__(
         self,
         size: int,
@@ -155,12 +160,9 @@ class KeptCasePages:
         self._max_age_s = max_age_s
         self._clock = clock
         self._wall_clock = wall_clock
-        self._pages: OrderedDict[tuple[str, bool], _Kept] = OrderedDict()
-        self._reads: dict[str, list[Read]] = {}
         self.changes = changes if changes is not None else OwnChanges(max_age_s, clock=clock)
         self._live = False
         self._epoch = 0  # moves on whenever the stream goes live or down
-        self._refunds_written: dict[str, float] = {}  # case id -> when (see has_refunds)
 
     @property
     def enabled(self) -> bool:
@@ -169,6 +171,39 @@ class KeptCasePages:
     @property
     def live(self) -> bool:
         return self._live
+
+    def went_live(self) -> None:
+        """The stream is open: every change from now on will be heard."""
+        self._forget_all()
+        self._live = True
+
+    def went_down(self) -> None:
+        self._forget_all()
+        self._live = False
+
+    def _forget_all(self) -> None:
+        self._forget()
+        self._epoch += 1
+
+    def _forget(self) -> None:
+        """Drops everything kept."""
+        raise NotImplementedError
+
+
+class KeptCasePages(KeptWhileFollowing):
+    def __init__(
+        self,
+        size: int,
+        max_age_s: float,
+        *,
+        changes: OwnChanges | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__(size, max_age_s, changes=changes, clock=clock, wall_clock=wall_clock)
+        self._pages: OrderedDict[tuple[str, bool], _Kept] = OrderedDict()
+        self._reads: dict[str, list[Read]] = {}
+        self._refunds_written: dict[str, float] = {}  # case id -> when (see has_refunds)
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -276,19 +311,15 @@ class KeptCasePages:
         self._pages.pop((case_id, False), None)
 
     def went_live(self) -> None:
-        """The stream is open: every change from now on will be heard."""
-        self._forget_all()
-        self._live = True
+        super().went_live()
         metrics.CASE_PAGE_STREAM_LIVE.set(1)
 
     def went_down(self) -> None:
-        self._forget_all()
-        self._live = False
+        super().went_down()
         metrics.CASE_PAGE_STREAM_LIVE.set(0)
 
-    def _forget_all(self) -> None:
+    def _forget(self) -> None:
         self._pages.clear()
-        self._epoch += 1
 
 
 def seconds_to_next_due(cases: Iterable[schemas.Case], wall_now: datetime) -> float:

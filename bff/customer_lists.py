@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bff import metrics, schemas
-from bff.case_pages import seconds_to_next_due
+from bff.case_pages import KeptWhileFollowing, seconds_to_next_due
 from bff.own_changes import OwnChanges
 from bff.records import CaseChanged
 
@@ -75,7 +75,7 @@ class ListRead:
     changed: bool = False
 
 
-class KeptCustomerLists:
+class KeptCustomerLists(KeptWhileFollowing):
     def __init__(
         self,
         size: int,
@@ -85,29 +85,13 @@ class KeptCustomerLists:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        """`changes`: the browsers' own changes, as the front door notes them (shared with the other
-        pages kept in this process; by default one of its own, on `clock`)."""
-        self._size = size
-        self._max_age_s = max_age_s
-        self._clock = clock
-        self._wall_clock = wall_clock
-        self.changes = changes if changes is not None else OwnChanges(max_age_s, clock=clock)
+        super().__init__(size, max_age_s, changes=changes, clock=clock, wall_clock=wall_clock)
         # (customer, query as JSON) -> the list; least recently used first.
         self._lists: OrderedDict[tuple[str, str], _Kept] = OrderedDict()
         # customer -> the queries of their kept lists, oldest kept first: what a change drops.
         self._queries: dict[str, dict[str, None]] = {}
         self._bytes = 0
         self._reads: dict[str, list[ListRead]] = {}
-        self._live = False
-        self._epoch = 0  # moves on whenever the stream goes live or down
-
-    @property
-    def enabled(self) -> bool:
-        return self._size > 0 and self._max_age_s > 0
-
-    @property
-    def live(self) -> bool:
-        return self._live
 
     def __len__(self) -> int:
         return len(self._lists)
@@ -201,17 +185,7 @@ class KeptCustomerLists:
         for read in self._reads.get(change.customer_id, ()):
             read.changed = True
 
-    def went_live(self) -> None:
-        """The stream is open: every change from now on will be heard."""
-        self._forget_all()
-        self._live = True
-
-    def went_down(self) -> None:
-        self._forget_all()
-        self._live = False
-
-    def _forget_all(self) -> None:
+    def _forget(self) -> None:
         self._lists.clear()
         self._queries.clear()
         self._bytes = 0
-        self._epoch += 1
