@@ -47,7 +47,7 @@ from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Iterato
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any
 
 import grpc
 from pydantic import TypeAdapter
@@ -139,11 +139,12 @@ class Read:
     told_etag: str | None = None
 
 
-class KeptWhileFollowing:
+class KeptWhileFollowing[R]:
     """What the keepers of pages until their cases change share (KeptCasePages, and
-    bff.customer_lists): their bounds, the browsers' own changes, and whether support's change
-    stream is live (follow_changes tells them). Nothing is kept while it is not, and a read that
-    began before it last went live or down is not kept (`_epoch`)."""
+    bff.customer_lists): their bounds, the browsers' own changes, the reads in flight (of type R,
+    registered under what a change names), and whether support's change stream is live
+    (follow_changes tells them). Nothing is kept while it is not, and a read that began before it
+    last went live or down is not kept (`_epoch`)."""
 
     def __init__(
         self,
@@ -163,6 +164,12 @@ class KeptWhileFollowing:
         self.changes = changes if changes is not None else OwnChanges(max_age_s, clock=clock)
         self._live = False
         self._epoch = 0  # moves on whenever the stream goes live or down
+        self._reads: dict[str, list[R]] = {}
+        self._start()
+
+    def _start(self) -> None:
+        """Makes what this keeper keeps (empty)."""
+        raise NotImplementedError
 
     @property
     def enabled(self) -> bool:
@@ -189,20 +196,26 @@ class KeptWhileFollowing:
         """Drops everything kept."""
         raise NotImplementedError
 
+    def case_changed(self, change: CaseChanged) -> None:
+        """support_svc's stream told a change."""
+        raise NotImplementedError
 
-class KeptCasePages(KeptWhileFollowing):
-    def __init__(
-        self,
-        size: int,
-        max_age_s: float,
-        *,
-        changes: OwnChanges | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        super().__init__(size, max_age_s, changes=changes, clock=clock, wall_clock=wall_clock)
+    @contextmanager
+    def _registered(self, key: str, read: R) -> Iterator[R]:
+        """`read` in flight under `key` while it runs, so that a change heard meanwhile can mark it."""
+        reads = self._reads.setdefault(key, [])
+        reads.append(read)
+        try:
+            yield read
+        finally:
+            reads.remove(read)
+            if not reads:
+                del self._reads[key]
+
+
+class KeptCasePages(KeptWhileFollowing[Read]):
+    def _start(self) -> None:
         self._pages: OrderedDict[tuple[str, bool], _Kept] = OrderedDict()
-        self._reads: dict[str, list[Read]] = {}
         self._refunds_written: dict[str, float] = {}  # case id -> when (see has_refunds)
 
     def __len__(self) -> int:
@@ -237,15 +250,8 @@ class KeptCasePages(KeptWhileFollowing):
     def reading(self, case_id: str, *, staff: bool) -> Iterator[Read]:
         """Registers a read of the case while it runs, so that a change heard meanwhile is known;
         `keep` it at the end."""
-        read = Read(case_id, staff, self._clock(), self._epoch)
-        reads = self._reads.setdefault(case_id, [])
-        reads.append(read)
-        try:
+        with self._registered(case_id, Read(case_id, staff, self._clock(), self._epoch)) as read:
             yield read
-        finally:
-            reads.remove(read)
-            if not reads:
-                del self._reads[case_id]
 
     def keep(self, read: Read, data: CaseData) -> None:
         if not self.enabled or not self._live or read.changed or read.epoch != self._epoch:
@@ -336,21 +342,8 @@ def seconds_to_next_due(cases: Iterable[schemas.Case], wall_now: datetime) -> fl
     return (min(ahead) - wall_now).total_seconds()
 
 
-class FollowsCaseChanges(Protocol):
-    """What keeps pages until their cases change, as follow_changes tells it of support's stream."""
-
-    @property
-    def enabled(self) -> bool: ...
-
-    def went_live(self) -> None: ...
-
-    def went_down(self) -> None: ...
-
-    def case_changed(self, change: CaseChanged) -> None: ...
-
-
 async def follow_changes(
-    keepers: Sequence[FollowsCaseChanges],
+    keepers: Sequence[KeptWhileFollowing[Any]],
     watch: Callable[[], AsyncIterator[CaseChanged | None]],
     *,
     retry_s: tuple[float, float] = (0.2, 5.0),

@@ -38,16 +38,13 @@ that one customer's many searches cannot push everyone else's lists out.
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from bff import metrics, schemas
 from bff.case_pages import KeptWhileFollowing, seconds_to_next_due
-from bff.own_changes import OwnChanges
 from bff.records import CaseChanged
 
 # A list is a few hundred bytes per case on it (at most 100 cases a page): the default `size`
@@ -75,23 +72,13 @@ class ListRead:
     changed: bool = False
 
 
-class KeptCustomerLists(KeptWhileFollowing):
-    def __init__(
-        self,
-        size: int,
-        max_age_s: float,
-        *,
-        changes: OwnChanges | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        super().__init__(size, max_age_s, changes=changes, clock=clock, wall_clock=wall_clock)
+class KeptCustomerLists(KeptWhileFollowing[ListRead]):
+    def _start(self) -> None:
         # (customer, query as JSON) -> the list; least recently used first.
         self._lists: OrderedDict[tuple[str, str], _Kept] = OrderedDict()
         # customer -> the queries of their kept lists, oldest kept first: what a change drops.
         self._queries: dict[str, dict[str, None]] = {}
         self._bytes = 0
-        self._reads: dict[str, list[ListRead]] = {}
 
     def __len__(self) -> int:
         return len(self._lists)
@@ -126,15 +113,8 @@ class KeptCustomerLists(KeptWhileFollowing):
     def reading(self, customer_id: str) -> Iterator[ListRead]:
         """Registers a read of the customer's list while it runs, so that a change of one of their
         cases heard meanwhile is known; `keep` it at the end."""
-        read = ListRead(customer_id, self._clock(), self._epoch)
-        reads = self._reads.setdefault(customer_id, [])
-        reads.append(read)
-        try:
+        with self._registered(customer_id, ListRead(customer_id, self._clock(), self._epoch)) as read:
             yield read
-        finally:
-            reads.remove(read)
-            if not reads:
-                del self._reads[customer_id]
 
     def keep(self, read: ListRead, query: str, body: bytes, cases: Sequence[schemas.Case]) -> None:
         """Keeps `body`, the list of `cases` the read answered for `query`."""

@@ -40,8 +40,8 @@ CASE_PAGES = Counter(
 )
 CUSTOMER_LISTS = Counter(
     "bff_customer_lists_total",
-    "Customers' lists of their own cases asked for, by how they were answered: from what was kept"
-    " (kept), or read from support_svc (read)",
+    "Customers' lists of their own cases or refunds asked for, by how they were answered: from what"
+    " was kept (kept), or read from the services (read)",
     ["outcome"],
 )
 CASE_PAGE_STREAM_LIVE = Gauge(

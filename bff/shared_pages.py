@@ -11,8 +11,8 @@ Two rules keep it honest:
   browser.
   Changes by others show within `ttl_s`, as they would on a page that was just loaded.
 - Only pages that do not depend on who asks are shared: staff lists without "assigned to me".
-  Customers' lists (their own cases and refunds) are never shared (their lists of cases are kept
-  per customer until one of their cases changes: bff.customer_lists).
+  Customers' lists (their own cases and refunds) are never shared (they are kept per customer
+  until one of their cases changes: bff.customer_lists).
 
 One process's memory: behind several BFF processes a browser's next request may reach another one,
 where only `ttl_s` bounds how old a page can be.
