@@ -67,8 +67,9 @@ class RefundViews:
         order: ShopOrder | None = None,
     ) -> list[schemas.Refund]:
         """`case` and `order`: what the caller has already read (the case page has both), so that
-        they are not asked for again. Other cases' numbers take one GetCase per distinct case at most,
-        other orders one (cached) lookup per distinct order, all at the same time."""
+        they are not asked for again. Other cases' numbers take one BatchGetCases for all of them (none
+        for those this process knows already), other orders one (cached) lookup per distinct order, all
+        at the same time."""
         numbers, orders = await asyncio.gather(
             self._case_numbers(viewer, refunds, case), self._orders_of(viewer, refunds, order)
         )

@@ -7,7 +7,7 @@ with in-memory fakes.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -216,6 +216,10 @@ class CaseReader(ABC):
 
     @abstractmethod
     async def get_case(self, case_id: int) -> SupportCase | None: ...
+
+    @abstractmethod
+    async def get_cases(self, case_ids: Collection[int]) -> dict[int, SupportCase]:
+        """The cases of these ids that exist, by id, read in one statement."""
 
     @abstractmethod
     async def get_case_details(self, case_id: int, *, include_internal: bool) -> CaseDetails | None:

@@ -13,6 +13,9 @@ from support_svc.domain.case import CaseEvent, CaseMessage, SupportCase
 from support_svc.domain.errors import FieldProblem, InvalidArgumentError
 from support_svc.domain.values import Actor, CaseCategory, CasePriority, CaseStatus, EventKind
 
+# How many cases one batch read (BatchGetCases) may ask for: its ids go into one statement.
+CASES_PER_BATCH_MAX = 100
+
 
 class AssigneeScope(Enum):
     ANY = "ANY"

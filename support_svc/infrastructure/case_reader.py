@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -65,6 +65,12 @@ SELECT {CASE_COLUMNS},
         WHERE e.case_id = cases.id AND (:include_internal OR e.internal = 0)) AS events
 FROM cases WHERE id = :case_id
 """
+
+
+def cases_by_id_statement(count: int) -> str:
+    """Several cases by id in one statement (BatchGetCases): `count` placeholders, each a lookup on
+    the primary key (tests/support_svc/integration/test_query_plans.py checks the plan)."""
+    return f"SELECT {CASE_COLUMNS} FROM cases WHERE id IN ({', '.join('?' * count)})"
 
 
 # The dashboard in one statement (one snapshot, one round trip); every part is read from an index
@@ -282,6 +288,13 @@ class SqliteCaseReader(CaseReader):
 
     async def get_case(self, case_id: int) -> SupportCase | None:
         return await fetch_case(self._conn, case_id)
+
+    async def get_cases(self, case_ids: Collection[int]) -> dict[int, SupportCase]:
+        wanted = sorted(set(case_ids))
+        if not wanted:
+            return {}
+        rows = await self._conn.execute_fetchall(cases_by_id_statement(len(wanted)), wanted)
+        return {case.id: case for case in map(case_from_row, rows)}
 
     async def get_case_details(self, case_id: int, *, include_internal: bool) -> CaseDetails | None:
         rows = await self._conn.execute_fetchall(

@@ -54,6 +54,19 @@ class CaseServicer(case_service_pb2_grpc.CaseServiceServicer):
             _caller(), parse_case_name(request.name), with_history=full, render=self._case_page
         )
 
+    @grpc_errors()
+    async def BatchGetCases(
+        self, request: case_service_pb2.BatchGetCasesRequest, context: Any
+    ) -> case_service_pb2.BatchGetCasesResponse:
+        validation.validate_batch_get_cases(request)
+        cases = await self._cases.get_cases(_caller(), [parse_case_name(name) for name in request.names])
+        now = self._cases.now()
+        protos: dict[int, case_pb2.Case] = {}  # a repeated name's case is mapped once
+        for case in cases:
+            if case.id not in protos:
+                protos[case.id] = mappers.case_to_proto(case, now)
+        return case_service_pb2.BatchGetCasesResponse(cases=[protos[case.id] for case in cases])
+
     def _case_page(self, details: CaseDetails) -> case_service_pb2.GetCaseResponse:
         return case_service_pb2.GetCaseResponse(
             case=self._case(details.case),

@@ -14,6 +14,7 @@ from google.protobuf.descriptor import EnumDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from kit.errors import Violations
+from support_svc.application.queries import CASES_PER_BATCH_MAX
 from support_svc.domain.refunds import NOTE_MAX_CHARS
 from support_svc.domain.values import (
     DESCRIPTION_MAX_CHARS,
@@ -331,3 +332,18 @@ def validate_watch_case(request: case_service_pb2.WatchCaseRequest) -> None:
     v = Violations()
     check_case_name(v, "name", request.name)
     v.raise_if_any()
+
+
+def validate_batch_get_cases(request: case_service_pb2.BatchGetCasesRequest) -> None:
+    """1 to CASES_PER_BATCH_MAX well-formed names; a name may repeat."""
+    v = Violations()
+    names = request.names
+    if not names:
+        v.add("names", f"names is required: 1 to {CASES_PER_BATCH_MAX} case names, e.g. cases/10001")
+    elif len(names) > CASES_PER_BATCH_MAX:
+        v.add("names", f"names must be at most {CASES_PER_BATCH_MAX} case names, not {len(names)}")
+    else:
+        for index, name in enumerate(names):
+            check_case_name(v, f"names[{index}]", name)
+    v.raise_if_any()
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import statistics
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -174,10 +174,15 @@ class FakeCaseReader(CaseReader):
     def __init__(self, store: Store) -> None:
         self.store = store
         self.searches: list[CaseSearch] = []
+        self.batches: list[list[int]] = []  # the ids of each batch read, sorted
 
     async def get_case(self, case_id: int) -> SupportCase | None:
         case = self.store.cases.get(case_id)
         return copy.deepcopy(case) if case else None
+
+    async def get_cases(self, case_ids: Collection[int]) -> dict[int, SupportCase]:
+        self.batches.append(sorted(set(case_ids)))
+        return {i: copy.deepcopy(self.store.cases[i]) for i in set(case_ids) if i in self.store.cases}
 
     async def get_case_details(self, case_id: int, *, include_internal: bool) -> CaseDetails | None:
         case = await self.get_case(case_id)

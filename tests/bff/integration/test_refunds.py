@@ -291,10 +291,14 @@ async def test_customers_list_their_own_and_staff_get_the_approvals_queue(people
     assert bad_status.status_code == 400
 
 
-def _get_case_calls() -> float:
-    """GetCase calls support_svc (in this process) has answered so far."""
-    labels = {"method": "/acme.support.v1.CaseService/GetCase", "status": "OK"}
+def _answered(method: str) -> float:
+    """Calls of CaseService's `method` support_svc (in this process) has answered so far."""
+    labels = {"method": f"/acme.support.v1.CaseService/{method}", "status": "OK"}
     return REGISTRY.get_sample_value("grpc_server_requests_total", labels) or 0.0
+
+
+def _case_reads() -> tuple[float, float]:
+    return _answered("GetCase"), _answered("BatchGetCases")
 
 
 async def test_a_bff_that_never_saw_the_case_looks_its_number_up_once(
@@ -309,15 +313,17 @@ async def test_a_bff_that_never_saw_the_case_looks_its_number_up_once(
 
     async with running(bff_settings(services)) as app, client(app) as http:
         await sign_in(http, "sam")
-        before = _get_case_calls()
+        before = _case_reads()
         first = (await http.get("/api/refunds")).json()["refunds"]
-        looked_up = _get_case_calls() - before
+        middle = _case_reads()
         again = (await http.get("/api/refunds")).json()["refunds"]
-        looked_up_again = _get_case_calls() - before - looked_up
+        after = _case_reads()
 
     assert [r["caseNumber"] for r in first] == [other["number"], case["number"], case["number"]]
     assert [r["caseNumber"] for r in again] == [r["caseNumber"] for r in first]
-    assert (looked_up, looked_up_again) == (2, 0)  # one per distinct case, then known
+    # (GetCase, BatchGetCases): one batch for both distinct cases, then known.
+    assert (middle[0] - before[0], middle[1] - before[1]) == (0, 1)
+    assert after == middle
 
 
 async def test_refund_requests_are_rate_limited_per_person(services: Services) -> None:

@@ -23,6 +23,7 @@ from support_svc.infrastructure.case_reader import (
     STATISTICS_SQL,
     SqliteCaseReader,
     case_list_statement,
+    cases_by_id_statement,
 )
 from support_svc.infrastructure.database import MIGRATIONS, Database
 from support_svc.infrastructure.records import EVENT_COLUMNS, to_ms
@@ -190,6 +191,12 @@ def test_a_case_with_its_history_and_its_timeline_read_by_index(conn: sqlite3.Co
     assert timeline == ["SEARCH case_events USING INDEX case_events_by_case (case_id=? AND rowid>?)"]
 
 
+@pytest.mark.parametrize("count", [1, 3, 100])
+def test_a_batch_of_cases_is_read_by_primary_key(conn: sqlite3.Connection, count: int) -> None:
+    steps = plan(conn, cases_by_id_statement(count), list(range(10_001, 10_001 + count)))
+    assert steps == ["SEARCH cases USING INTEGER PRIMARY KEY (rowid=?)"], steps
+
+
 @pytest.mark.parametrize("days", [7, 365 * 10])
 def test_the_dashboard_reads_only_indexes(conn: sqlite3.Connection, days: int) -> None:
     start = NOW_MS - days * 24 * HOUR_MS
@@ -252,6 +259,23 @@ async def test_a_customers_search_sees_only_public_text(reader: SqliteCaseReader
     assert len(staff.cases) == 50
     assert all(c.id % 50 == 0 for c in staff.cases)
     assert customer.cases == []
+
+
+async def test_a_batch_read_finds_each_case_once_and_skips_unknown_ids(reader: SqliteCaseReader) -> None:
+    wanted = [10_007, 10_001 + CASES - 1, 10_007, 10_002, 5, 10_001 + CASES]
+    found = await reader.get_cases(wanted)
+    assert sorted(found) == [10_002, 10_007, 10_001 + CASES - 1]
+    for case_id, case in found.items():
+        alone = await reader.get_case(case_id)
+        assert alone is not None
+        assert (case.id, case.customer_id, case.subject, case.status, case.sla) == (
+            alone.id,
+            alone.customer_id,
+            alone.subject,
+            alone.status,
+            alone.sla,
+        )
+    assert await reader.get_cases([]) == {}
 
 
 @pytest.mark.parametrize("days", [3, 30, 365 * 10])

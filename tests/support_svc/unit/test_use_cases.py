@@ -151,6 +151,42 @@ async def test_a_customer_cannot_read_another_customers_case(world: World) -> No
         await world.service.get_case(ANA, 99999, with_history=False)
 
 
+async def test_a_batch_read_returns_the_cases_in_the_order_asked_repeats_too(world: World) -> None:
+    first = await world.service.open_case(opening())
+    second = await world.service.open_case(opening())
+    bens = await world.service.open_case(opening(BEN, order_id="ord_2"))
+
+    mine = await world.service.get_cases(ANA, [second.id, first.id, second.id])
+    staff = await world.service.get_cases(SAM, [bens.id, first.id])
+
+    assert [c.id for c in mine] == [second.id, first.id, second.id]
+    assert [c.id for c in staff] == [bens.id, first.id]
+    assert world.reader.batches == [sorted([first.id, second.id]), sorted([first.id, bens.id])]
+
+
+@pytest.mark.parametrize("missing", ["someone-elses", "unknown"])
+async def test_a_batch_read_with_a_case_the_caller_may_not_see_fails_whole_naming_it(
+    world: World, missing: str
+) -> None:
+    mine = await world.service.open_case(opening())
+    bens = await world.service.open_case(opening(BEN, order_id="ord_2"))
+    other = bens.id if missing == "someone-elses" else 99999
+
+    with pytest.raises(CaseNotFoundError) as err:
+        await world.service.get_cases(ANA, [mine.id, other, 99998])
+
+    # The first one in the order asked for, and the same error either way: nothing tells them apart.
+    assert err.value.message == f"Case {other} was not found"
+    assert err.value.metadata == {"case_id": str(other)}
+
+
+async def test_a_batch_read_of_too_many_cases_is_refused_before_reading(world: World) -> None:
+    with pytest.raises(InvalidArgumentError) as err:
+        await world.service.get_cases(SAM, list(range(10001, 10102)))
+    assert [p.field for p in err.value.problems] == ["names"]
+    assert world.reader.batches == []
+
+
 async def test_internal_notes_are_filtered_for_customers_even_if_a_query_returned_them(world: World) -> None:
     case = await world.service.open_case(opening())
     await world.service.add_message(AddMessage(actor=SAM, case_id=case.id, body="secret", internal=True))

@@ -76,6 +76,18 @@ class GetCaseResponse(_message.Message):
     events: _containers.RepeatedCompositeFieldContainer[_case_pb2.CaseEvent]
     def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ..., messages: _Optional[_Iterable[_Union[_case_pb2.CaseMessage, _Mapping]]] = ..., events: _Optional[_Iterable[_Union[_case_pb2.CaseEvent, _Mapping]]] = ...) -> None: ...
 
+class BatchGetCasesRequest(_message.Message):
+    __slots__ = ("names",)
+    NAMES_FIELD_NUMBER: _ClassVar[int]
+    names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, names: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class BatchGetCasesResponse(_message.Message):
+    __slots__ = ("cases",)
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    cases: _containers.RepeatedCompositeFieldContainer[_case_pb2.Case]
+    def __init__(self, cases: _Optional[_Iterable[_Union[_case_pb2.Case, _Mapping]]] = ...) -> None: ...
+
 class ListCasesRequest(_message.Message):
     __slots__ = ("page_size", "page_token", "statuses", "priorities", "categories", "assignee_filter", "assignee_id", "breached_only", "query", "order_by", "customer_id", "order_id")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]

@@ -49,6 +49,11 @@ class CaseServiceStub:
                 request_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseRequest.SerializeToString,
                 response_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseResponse.FromString,
                 _registered_method=True)
+        self.BatchGetCases = channel.unary_unary(
+                '/acme.support.v1.CaseService/BatchGetCases',
+                request_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.BatchGetCasesRequest.SerializeToString,
+                response_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.BatchGetCasesResponse.FromString,
+                _registered_method=True)
         self.ListCases = channel.unary_unary(
                 '/acme.support.v1.CaseService/ListCases',
                 request_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.ListCasesRequest.SerializeToString,
@@ -131,6 +136,17 @@ class CaseServiceServicer:
     def GetCase(self, request, context):
         """Returns one case, with its conversation and timeline when view is FULL.
         Returns NOT_FOUND if it does not exist or the caller may not see it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetCases(self, request, context):
+        """Returns several cases at once (AIP-231), each as GetCase's BASIC view (the case alone), in
+        the order of the names asked for. All or nothing: if any of them does not exist or the caller
+        may not see it (a customer sees only their own cases), the call fails with NOT_FOUND naming
+        that case (the first such name), as GetCase would. INVALID_ARGUMENT naming the field (e.g.
+        "names[3]") for a malformed name, no names, or more than 100.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -248,6 +264,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.GetCase,
                     request_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseRequest.FromString,
                     response_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseResponse.SerializeToString,
+            ),
+            'BatchGetCases': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetCases,
+                    request_deserializer=acme_dot_support_dot_v1_dot_case__service__pb2.BatchGetCasesRequest.FromString,
+                    response_serializer=acme_dot_support_dot_v1_dot_case__service__pb2.BatchGetCasesResponse.SerializeToString,
             ),
             'ListCases': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCases,
@@ -369,6 +390,33 @@ class CaseService:
             '/acme.support.v1.CaseService/GetCase',
             acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseRequest.SerializeToString,
             acme_dot_support_dot_v1_dot_case__service__pb2.GetCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/acme.support.v1.CaseService/BatchGetCases',
+            acme_dot_support_dot_v1_dot_case__service__pb2.BatchGetCasesRequest.SerializeToString,
+            acme_dot_support_dot_v1_dot_case__service__pb2.BatchGetCasesResponse.FromString,
             options,
             channel_credentials,
             insecure,

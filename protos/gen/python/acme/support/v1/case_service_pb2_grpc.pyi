@@ -47,6 +47,13 @@ class CaseServiceStub:
     """Returns one case, with its conversation and timeline when view is FULL.
     Returns NOT_FOUND if it does not exist or the caller may not see it.
     """
+    BatchGetCases: _grpc.UnaryUnaryMultiCallable[_case_service_pb2.BatchGetCasesRequest, _case_service_pb2.BatchGetCasesResponse]
+    """Returns several cases at once (AIP-231), each as GetCase's BASIC view (the case alone), in
+    the order of the names asked for. All or nothing: if any of them does not exist or the caller
+    may not see it (a customer sees only their own cases), the call fails with NOT_FOUND naming
+    that case (the first such name), as GetCase would. INVALID_ARGUMENT naming the field (e.g.
+    "names[3]") for a malformed name, no names, or more than 100.
+    """
     ListCases: _grpc.UnaryUnaryMultiCallable[_case_service_pb2.ListCasesRequest, _case_service_pb2.ListCasesResponse]
     """Lists cases: a customer's own, or the agents' queue with filters, search and sorting."""
     UpdateCase: _grpc.UnaryUnaryMultiCallable[_case_service_pb2.UpdateCaseRequest, _case_service_pb2.UpdateCaseResponse]
@@ -112,6 +119,13 @@ class CaseServiceAsyncStub(CaseServiceStub):
     GetCase: _aio.UnaryUnaryMultiCallable[_case_service_pb2.GetCaseRequest, _case_service_pb2.GetCaseResponse]  # type: ignore[assignment]
     """Returns one case, with its conversation and timeline when view is FULL.
     Returns NOT_FOUND if it does not exist or the caller may not see it.
+    """
+    BatchGetCases: _aio.UnaryUnaryMultiCallable[_case_service_pb2.BatchGetCasesRequest, _case_service_pb2.BatchGetCasesResponse]  # type: ignore[assignment]
+    """Returns several cases at once (AIP-231), each as GetCase's BASIC view (the case alone), in
+    the order of the names asked for. All or nothing: if any of them does not exist or the caller
+    may not see it (a customer sees only their own cases), the call fails with NOT_FOUND naming
+    that case (the first such name), as GetCase would. INVALID_ARGUMENT naming the field (e.g.
+    "names[3]") for a malformed name, no names, or more than 100.
     """
     ListCases: _aio.UnaryUnaryMultiCallable[_case_service_pb2.ListCasesRequest, _case_service_pb2.ListCasesResponse]  # type: ignore[assignment]
     """Lists cases: a customer's own, or the agents' queue with filters, search and sorting."""
@@ -187,6 +201,19 @@ class CaseServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_case_service_pb2.GetCaseResponse, _abc.Awaitable[_case_service_pb2.GetCaseResponse]]:
         """Returns one case, with its conversation and timeline when view is FULL.
         Returns NOT_FOUND if it does not exist or the caller may not see it.
+        """
+
+    @_abc_1.abstractmethod
+    def BatchGetCases(
+        self,
+        request: _case_service_pb2.BatchGetCasesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_case_service_pb2.BatchGetCasesResponse, _abc.Awaitable[_case_service_pb2.BatchGetCasesResponse]]:
+        """Returns several cases at once (AIP-231), each as GetCase's BASIC view (the case alone), in
+        the order of the names asked for. All or nothing: if any of them does not exist or the caller
+        may not see it (a customer sees only their own cases), the call fails with NOT_FOUND naming
+        that case (the first such name), as GetCase would. INVALID_ARGUMENT naming the field (e.g.
+        "names[3]") for a malformed name, no names, or more than 100.
         """
 
     @_abc_1.abstractmethod
