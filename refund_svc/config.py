@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     support_addr: str = "127.0.0.1:50051"
     support_deadline_s: float = Field(default=2.0, gt=0)
     relay_backoff_max_s: float = Field(default=10.0, gt=0)
+    # Woken by a commit, the relay waits this long before it reads the outbox, so that the events of
+    # a refund that commit within a moment of each other go to support in one call (0: at once).
+    relay_gather_ms: int = Field(default=50, ge=0, le=10_000)
     # The simulated payment gateway: it remembers its payouts in its own file (next to db_path
     # unless set), declines this share of payouts to the original payment method, and takes this long.
     gateway_db_path: Path | None = None

@@ -132,6 +132,7 @@ def create_app(
         support=support,
         clock=clock,
         backoff_max_s=settings.relay_backoff_max_s,
+        gather_s=settings.relay_gather_ms / 1000,
         wake=wakeup.subscribe(),
     )
     forget_keys = ForgetOldIdempotencyKeys(

@@ -74,7 +74,19 @@ class EventDeliveryError(Exception):
 
 
 class EventRejectedError(Exception):
-    """support_svc will never record this event (e.g. its case does not exist): a dead letter."""
+    """support_svc will never record this event (e.g. its case does not exist): a dead letter.
+
+    From a batch: support will never record the batch as it is (one of its events is refused).
+    """
+
+
+class BatchesUnsupportedError(Exception):
+    """support_svc does not take batches of events (an older version, e.g. during a rolling deploy):
+    send them one at a time."""
+
+
+# The most events support_svc takes in one BatchRecordRefundEvents call.
+EVENTS_PER_BATCH_MAX = 100
 
 
 class SupportPort(ABC):
@@ -83,6 +95,17 @@ class SupportPort(ABC):
         """Records the event on its case; False when support had applied this event id before.
 
         Raises SupportUnavailableError, EventDeliveryError or EventRejectedError.
+        """
+
+    @abstractmethod
+    async def record_refund_events(self, events: Sequence[RefundEvent]) -> list[bool]:
+        """Records 1 to EVENTS_PER_BATCH_MAX events in the order given, atomically: all of them, or
+        on any error none. Per event, False when support had applied its id before (earlier in the
+        batch included).
+
+        Raises SupportUnavailableError (nothing can be delivered now), EventRejectedError (an event
+        of the batch is refused for good; which one is not said), EventDeliveryError (the batch
+        failed this time) or BatchesUnsupportedError.
         """
 
 

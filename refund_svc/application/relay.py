@@ -1,26 +1,40 @@
 """The outbox relay: tells support_svc about every refund event, at least once, in order per case.
 
-Events are read in outbox order (commit order) and delivered one at a time; a row is marked
-delivered only after support said so. The rows a round delivered are marked in one transaction when
-the round ends (each commit of refund_svc waits for the disk: one per round, not one per event),
-so a crash re-sends at most the events of the round in flight, which support applies once (by
-event id). When support is down the relay backs off and tries again; nothing is skipped. An event
-support refuses for good (its case does not exist) becomes a dead letter: kept, counted, not
-retried forever.
+A round reads up to `batch_size` pending events in outbox order (commit order) and sends them in
+one BatchRecordRefundEvents call (chunks of EVENTS_PER_BATCH_MAX, one after the other), which
+support applies in that order in one transaction, all or nothing. A row is marked delivered only
+after support said so. The rows a round delivered are marked in one transaction when the round
+ends (each commit of refund_svc waits for the disk: one per round, not one per event), so a crash
+re-sends at most the events of the round in flight, which support applies once (by event id).
+When support is down the relay backs off and tries again; nothing is skipped.
 
-Order per case: when one event of a case fails, the later events of that case wait for the next
-round, while other cases go on.
+When a batch is refused (an event of it is NOT_FOUND or INVALID_ARGUMENT, all or nothing: none was
+applied) or fails otherwise, the round sends the rest of its events one at a time, as before
+batches: an event support refuses for good (its case does not exist) becomes a dead letter (kept,
+counted, not retried forever) and the others go through. A support_svc that does not know batches
+(UNIMPLEMENTED, an older version during a rolling deploy) gets one event at a time for the next
+`batch_retry_s` (5 minutes), then batches are tried again.
+
+Order per case: a batch keeps the outbox order; one at a time, when one event of a case fails, the
+later events of that case wait for the next round, while other cases go on.
+
+Woken by a commit, the relay first waits `gather_s` (REFUND_RELAY_GATHER_MS), so that the events
+of a refund that commit within a moment of each other (requested, approved, processing, ...) travel
+in one call and one support transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from kit.logs import get_logger
 from refund_svc.application.background import backoff_s, pause
 from refund_svc.application.ports import (
+    EVENTS_PER_BATCH_MAX,
+    BatchesUnsupportedError,
     Clock,
     EventDeliveryError,
     EventRejectedError,
@@ -60,6 +74,8 @@ class OutboxRelay:
         backoff_base_s: float = 0.2,
         backoff_max_s: float = 10.0,
         poll_s: float = 1.0,
+        gather_s: float = 0.0,  # the process: REFUND_RELAY_GATHER_MS
+        batch_retry_s: float = 300.0,
         wake: asyncio.Event | None = None,
     ) -> None:
         self._reader = reader
@@ -70,6 +86,9 @@ class OutboxRelay:
         self._backoff_base_s = backoff_base_s
         self._backoff_max_s = backoff_max_s
         self._poll_s = poll_s
+        self._gather_s = gather_s
+        self._batch_retry_s = batch_retry_s
+        self._no_batches_until: datetime | None = None  # support said it does not take batches
         self._wake = wake
 
     async def stats(self) -> OutboxStats:
@@ -77,7 +96,7 @@ class OutboxRelay:
         return await self._reader.outbox_stats()
 
     async def relay_once(self, stop: asyncio.Event | None = None) -> RelayRound:
-        """Delivers one batch; stops early (between events) when `stop` is set."""
+        """Delivers one round; stops early (between calls) when `stop` is set."""
         delivered: list[OutboxEntry] = []
         try:
             return await self._deliver(delivered, stop)
@@ -86,10 +105,47 @@ class OutboxRelay:
                 await self._mark_delivered(delivered)
 
     async def _deliver(self, delivered: list[OutboxEntry], stop: asyncio.Event | None) -> RelayRound:
+        entries = await self._reader.pending_events(limit=self._batch_size)
+        sent = 0  # entries[:sent] went in batches
+        while self._batches_taken() and sent < len(entries) and not _stopping(stop):
+            chunk = entries[sent : sent + EVENTS_PER_BATCH_MAX]
+            try:
+                await self._support.record_refund_events([entry.event for entry in chunk])
+            except SupportUnavailableError as error:
+                waiting = len(entries) - sent
+                return RelayRound(len(delivered), failed=waiting, support_down=True, error=str(error))
+            except BatchesUnsupportedError as error:
+                self._no_batches_until = self._clock.now() + timedelta(seconds=self._batch_retry_s)
+                log.warning(
+                    "support takes no batches of refund events; sending them one at a time for a while",
+                    error=str(error),
+                    retry_batches_after_s=self._batch_retry_s,
+                )
+                break
+            except (EventRejectedError, EventDeliveryError) as error:
+                # None of the batch was applied: this round sends the rest one at a time, so that
+                # the event at fault is found (a dead letter, or held back) and the others go through.
+                log.info("a batch of refund events failed; sending them one at a time", error=str(error))
+                break
+            delivered.extend(chunk)
+            sent += len(chunk)
+        return await self._deliver_one_at_a_time(entries[sent:], delivered, stop)
+
+    def _batches_taken(self) -> bool:
+        if self._no_batches_until is None:
+            return True
+        if self._clock.now() < self._no_batches_until:
+            return False
+        self._no_batches_until = None
+        return True
+
+    async def _deliver_one_at_a_time(
+        self, entries: Sequence[OutboxEntry], delivered: list[OutboxEntry], stop: asyncio.Event | None
+    ) -> RelayRound:
         dead = failed = 0
         held_back: set[str] = set()  # cases with an event that failed in this round
-        for entry in await self._reader.pending_events(limit=self._batch_size):
-            if stop is not None and stop.is_set():
+        for entry in entries:
+            if _stopping(stop):
                 break
             if entry.event.case_name in held_back:
                 failed += 1
@@ -148,3 +204,10 @@ class OutboxRelay:
             failures = 0
             if result.delivered + result.dead == 0:
                 await pause(stop, self._poll_s, self._wake)
+                if self._wake is not None and self._wake.is_set() and self._gather_s > 0:
+                    # Woken by a commit: let the events committed a moment later come along.
+                    await pause(stop, self._gather_s)
+
+
+def _stopping(stop: asyncio.Event | None) -> bool:
+    return stop is not None and stop.is_set()

@@ -3,10 +3,14 @@ and its CaseService, asked which customer and order a case belongs to before a r
 
 Calls carry a SYSTEM identity token (subject "refund_svc"). For events, gRPC codes are sorted into
 what the relay needs to know: support is unreachable for everything (stop and back off), this event
-failed for now (retry it), or this event is refused for good.
+(or batch) failed for now (retry it), or this event (or an event of the batch) is refused for good.
+A batch answered UNIMPLEMENTED comes from a support_svc that does not know BatchRecordRefundEvents
+yet (a rolling deploy): the relay sends one event at a time instead.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import grpc
 from acme.support.v1 import (
@@ -23,6 +27,8 @@ from kit.context import REQUEST_ID_HEADER, request_id_var
 from kit.identity import Identity, Role, TokenIssuer
 from kit.timestamps import to_timestamp
 from refund_svc.application.ports import (
+    EVENTS_PER_BATCH_MAX,
+    BatchesUnsupportedError,
     CasePort,
     CaseRef,
     EventDeliveryError,
@@ -158,11 +164,43 @@ class GrpcSupportGateway(SupportPort, CasePort):
                     request, timeout=self._deadline_s, metadata=metadata
                 )
         except grpc.aio.AioRpcError as error:
-            code = error.code()
-            problem = f"{code.name}: {error.details() or ''}".strip()
-            if code in _REFUSED:
-                raise EventRejectedError(problem) from error
-            if code in _RECEIVER_DOWN:
-                raise SupportUnavailableError(problem) from error
-            raise EventDeliveryError(problem) from error
+            raise _delivery_error(error) from error
         return bool(response.applied)
+
+    async def record_refund_events(self, events: Sequence[RefundEvent]) -> list[bool]:
+        if self._stub is None:
+            raise RuntimeError("the support gateway is not open")
+        if not 1 <= len(events) <= EVENTS_PER_BATCH_MAX:
+            raise ValueError(f"a batch holds 1 to {EVENTS_PER_BATCH_MAX} events, not {len(events)}")
+        request = refund_event_service_pb2.BatchRecordRefundEventsRequest(
+            requests=[event_to_proto(event) for event in events]
+        )
+        try:
+            with tracing.client_span(request):
+                metadata = (
+                    *self._tokens.metadata(IDENTITY),
+                    (REQUEST_ID_HEADER, events[0].event_id),  # the batch goes by its first event's id
+                    *tracing.inject_metadata(),
+                )
+                response = await self._stub.BatchRecordRefundEvents(
+                    request, timeout=self._deadline_s, metadata=metadata
+                )
+        except grpc.aio.AioRpcError as error:
+            if error.code() is grpc.StatusCode.UNIMPLEMENTED:
+                raise BatchesUnsupportedError(f"UNIMPLEMENTED: {error.details() or ''}".strip()) from error
+            raise _delivery_error(error) from error
+        if len(response.responses) != len(events):
+            # Not what the contract says: take nothing as done; the events go again, one at a time.
+            raise EventDeliveryError(f"support answered {len(response.responses)} of {len(events)} events")
+        return [bool(answer.applied) for answer in response.responses]
+
+
+def _delivery_error(error: grpc.aio.AioRpcError) -> Exception:
+    """What a failed delivery means for the relay (see the module's docstring)."""
+    code = error.code()
+    problem = f"{code.name}: {error.details() or ''}".strip()
+    if code in _REFUSED:
+        return EventRejectedError(problem)
+    if code in _RECEIVER_DOWN:
+        return SupportUnavailableError(problem)
+    return EventDeliveryError(problem)

@@ -306,3 +306,10 @@ def cases_notice_to_proto(notice: CasesNotice) -> case_service_pb2.WatchCasesRes
     return case_service_pb2.WatchCasesResponse(
         name=case_name(notice.case_id), etag=etag_of(notice.version), customer_id=notice.customer_id
     )
+
+
+def record_refund_event_commands(
+    request: refund_event_service_pb2.BatchRecordRefundEventsRequest, actor: Actor
+) -> list[RecordRefundEvent]:
+    """BatchRecordRefundEvents' events, in the order given, each mapped as RecordRefundEvent's."""
+    return [record_refund_event_command(item, actor) for item in request.requests]

@@ -1,4 +1,5 @@
-"""acme.support.v1.RefundEventService: refund_svc's outbox relay tells the cases about refunds."""
+"""acme.support.v1.RefundEventService: refund_svc's outbox relay tells the cases about refunds, one
+event at a time (RecordRefundEvent) or a round's events at once (BatchRecordRefundEvents)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,16 @@ class RefundEventServicer(refund_event_service_pb2_grpc.RefundEventServiceServic
         validation.validate_record_refund_event(request)
         applied = await self._recorder.record(mappers.record_refund_event_command(request, actor))
         return refund_event_service_pb2.RecordRefundEventResponse(applied=applied)
+
+    @grpc_errors()
+    async def BatchRecordRefundEvents(
+        self, request: refund_event_service_pb2.BatchRecordRefundEventsRequest, context: Any
+    ) -> refund_event_service_pb2.BatchRecordRefundEventsResponse:
+        actor = mappers.actor_from_identity(current_identity())
+        self._recorder.authorize(actor)  # first, as for one event
+        validation.validate_batch_record_refund_events(request)
+        commands = mappers.record_refund_event_commands(request, actor)
+        applied = await self._recorder.record_many(actor, commands)
+        return refund_event_service_pb2.BatchRecordRefundEventsResponse(
+            responses=[refund_event_service_pb2.RecordRefundEventResponse(applied=a) for a in applied]
+        )

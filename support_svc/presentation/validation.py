@@ -13,8 +13,9 @@ from acme.support.v1 import case_pb2, case_service_pb2, refund_event_service_pb2
 from google.protobuf.descriptor import EnumDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from kit.errors import Violations
+from kit.errors import ValidationError, Violations
 from support_svc.application.queries import CASES_PER_BATCH_MAX
+from support_svc.application.refund_events import REFUND_EVENTS_PER_BATCH_MAX
 from support_svc.domain.refunds import NOTE_MAX_CHARS
 from support_svc.domain.values import (
     DESCRIPTION_MAX_CHARS,
@@ -347,3 +348,26 @@ def validate_batch_get_cases(request: case_service_pb2.BatchGetCasesRequest) -> 
             check_case_name(v, f"names[{index}]", name)
     v.raise_if_any()
 
+
+def validate_batch_record_refund_events(
+    request: refund_event_service_pb2.BatchRecordRefundEventsRequest,
+) -> None:
+    """1 to REFUND_EVENTS_PER_BATCH_MAX events, each checked as RecordRefundEvent checks one; the
+    violations of every event at once, each naming its item (e.g. "requests[2].currency_code")."""
+    v = Violations()
+    items = request.requests
+    if not items:
+        v.add("requests", f"requests is required: 1 to {REFUND_EVENTS_PER_BATCH_MAX} refund events")
+    elif len(items) > REFUND_EVENTS_PER_BATCH_MAX:
+        v.add(
+            "requests",
+            f"requests must be at most {REFUND_EVENTS_PER_BATCH_MAX} refund events, not {len(items)}",
+        )
+    else:
+        for index, item in enumerate(items):
+            try:
+                validate_record_refund_event(item)
+            except ValidationError as error:
+                for problem in error.violations:
+                    v.add(f"requests[{index}].{problem.field}", problem.description)
+    v.raise_if_any()

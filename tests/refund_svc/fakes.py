@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from refund_svc.application.payouts import PayOutRefund, PayoutWorker
 from refund_svc.application.ports import (
+    EVENTS_PER_BATCH_MAX,
+    BatchesUnsupportedError,
     CasePort,
     CaseRef,
     Clock,
@@ -393,25 +395,48 @@ class FakeGateway(PaymentGateway):
 
 
 class FakeSupport(SupportPort):
-    """Records what it is told; can be down, refuse cases, or fail single events."""
+    """Records what it is told; can be down, refuse cases, or fail single events. A batch is all or
+    nothing, as support_svc's: one refused or failing event and none of it is received."""
 
     def __init__(self) -> None:
         self.received: list[RefundEvent] = []
+        self.calls: list[tuple[str, ...]] = []  # per call, batch or single, the event ids it carried
+        self.batch_calls = 0
         self.down = False
         self.unknown_cases: set[str] = set()
         self.failing_events: set[str] = set()
         self.gate: asyncio.Event | None = None  # when set up, deliveries wait for it
         self.down_after: int | None = None  # down once this many events were received
+        self.takes_batches = True  # False: an older support_svc (UNIMPLEMENTED)
 
     async def record_refund_event(self, event: RefundEvent) -> bool:
+        self.calls.append((event.event_id,))
         if self.gate is not None:
             await self.gate.wait()
+        self._check(event)
+        return self._receive(event)
+
+    async def record_refund_events(self, events: Sequence[RefundEvent]) -> list[bool]:
+        assert 1 <= len(events) <= EVENTS_PER_BATCH_MAX
+        self.calls.append(tuple(event.event_id for event in events))
+        self.batch_calls += 1
+        if not self.takes_batches:
+            raise BatchesUnsupportedError("UNIMPLEMENTED: Method not found!")
+        if self.gate is not None:
+            await self.gate.wait()
+        for event in events:
+            self._check(event)
+        return [self._receive(event) for event in events]
+
+    def _check(self, event: RefundEvent) -> None:
         if self.down or (self.down_after is not None and len(self.received) >= self.down_after):
             raise SupportUnavailableError("UNAVAILABLE: connection refused")
         if event.case_name in self.unknown_cases:
             raise EventRejectedError(f"NOT_FOUND: {event.case_name}")
         if event.event_id in self.failing_events:
             raise EventDeliveryError("INTERNAL: boom")
+
+    def _receive(self, event: RefundEvent) -> bool:
         applied = all(seen.event_id != event.event_id for seen in self.received)
         self.received.append(event)
         return applied
@@ -453,6 +478,7 @@ class FakeSystem:
             backoff_base_s=0.001,
             backoff_max_s=0.01,
             poll_s=0.01,
+            gather_s=0,
         )
 
     database_down = False

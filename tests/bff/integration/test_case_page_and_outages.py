@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from typing import Any
 
 import grpc
 from acme.refund.v1 import refund_pb2, refund_service_pb2, refund_service_pb2_grpc
@@ -13,7 +14,7 @@ from bff.sessions import COOKIE_NAME
 from bff.state import AppState
 from kit.identity import Identity, Role, bearer_metadata
 from launcher.system import free_port
-from tests.bff.helpers import CSRF, SECRET, PrivateRedis, client, running, settings, sign_in
+from tests.bff.helpers import CSRF, SECRET, PrivateRedis, client, eventually, running, settings, sign_in
 from tests.bff.integration.conftest import People, Services, bff_settings
 
 CASE = {"orderId": "ord_1001", "category": "damaged_item", "subject": "Broken", "description": "In pieces"}
@@ -40,7 +41,15 @@ async def test_the_case_page_carries_the_order_and_the_cases_refunds(
             metadata=bearer_metadata(SECRET, Identity("cus_1001", Role.CUSTOMER)),
         )
 
-    page = (await ana.get(f"/api/cases/{case['id']}")).json()
+    # Written straight to refund_svc, not through this BFF: the page shows it once refund_svc's relay
+    # has told support_svc (a moment later: the relay gathers a commit's events for REFUND_RELAY_GATHER_MS).
+    page: dict[str, Any] = {}
+
+    async def shows_the_refund() -> bool:
+        page.update((await ana.get(f"/api/cases/{case['id']}")).json())
+        return len(page["refunds"]) == 1
+
+    await eventually(shows_the_refund)
     bens_view = await (await people("ben")).get(f"/api/cases/{case['id']}")
 
     assert page["order"]["id"] == "ord_1001"

@@ -180,7 +180,8 @@ async def outbox_rows(db_path: Path) -> list[OutboxRow]:
 
 @dataclass
 class FakeRefundEvents(refund_event_service_pb2_grpc.RefundEventServiceServicer):
-    """Records what it receives, applies each event id once, and can refuse cases or hold calls."""
+    """Records what it receives, applies each event id once, and can refuse cases or hold calls; takes
+    no batches (an older support_svc)."""
 
     received: list[refund_event_service_pb2.RecordRefundEventRequest] = field(default_factory=list)
     callers: list[Identity] = field(default_factory=list)
@@ -189,6 +190,7 @@ class FakeRefundEvents(refund_event_service_pb2_grpc.RefundEventServiceServicer)
     fail_with: grpc.StatusCode | None = None  # every call fails with this code
     gate: asyncio.Event | None = None
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    batch_calls: int = 0
 
     async def RecordRefundEvent(
         self, request: refund_event_service_pb2.RecordRefundEventRequest, context: Any
@@ -205,6 +207,15 @@ class FakeRefundEvents(refund_event_service_pb2_grpc.RefundEventServiceServicer)
         applied = all(seen.event_id != request.event_id for seen in self.received)
         self.received.append(request)
         return refund_event_service_pb2.RecordRefundEventResponse(applied=applied)
+
+    async def BatchRecordRefundEvents(
+        self, request: refund_event_service_pb2.BatchRecordRefundEventsRequest, context: Any
+    ) -> refund_event_service_pb2.BatchRecordRefundEventsResponse:
+        # A support_svc from before batches (as during a rolling deploy): the relay falls back to
+        # RecordRefundEvent. Batches against the real support_svc: test_relay_batches.py.
+        self.batch_calls += 1
+        await context.abort(grpc.StatusCode.UNIMPLEMENTED, "Method not found!")
+        raise AssertionError("abort raises")
 
     def event_ids(self) -> list[str]:
         return [request.event_id for request in self.received]

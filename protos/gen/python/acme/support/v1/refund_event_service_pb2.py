@@ -26,19 +26,23 @@ from acme.support.v1 import case_pb2 as acme_dot_support_dot_v1_dot_case__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*acme/support/v1/refund_event_service.proto\x12\x0f\x61\x63me.support.v1\x1a\x1a\x61\x63me/support/v1/case.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe7\x02\n\x18RecordRefundEventRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x0e\n\x06refund\x18\x03 \x01(\t\x12\x15\n\rrefund_number\x18\x04 \x01(\t\x12.\n\x04kind\x18\x05 \x01(\x0e\x32 .acme.support.v1.RefundEventKind\x12\x14\n\x0c\x61mount_minor\x18\x06 \x01(\x03\x12\x15\n\rcurrency_code\x18\x07 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x08 \x01(\t\x12\x0c\n\x04note\x18\t \x01(\t\x12.\n\noccur_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0brefund_open\x18\x0b \x01(\x08\x12\x10\n\x08sequence\x18\x0c \x01(\x03\x12.\n\nactor_role\x18\r \x01(\x0e\x32\x1a.acme.support.v1.ActorRole\",\n\x19RecordRefundEventResponse\x12\x0f\n\x07\x61pplied\x18\x01 \x01(\x08*\x96\x02\n\x0fRefundEventKind\x12!\n\x1dREFUND_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1f\n\x1bREFUND_EVENT_KIND_REQUESTED\x10\x01\x12\x1e\n\x1aREFUND_EVENT_KIND_APPROVED\x10\x02\x12\x1e\n\x1aREFUND_EVENT_KIND_REJECTED\x10\x03\x12\x1f\n\x1bREFUND_EVENT_KIND_CANCELLED\x10\x04\x12 \n\x1cREFUND_EVENT_KIND_PROCESSING\x10\x05\x12\x1e\n\x1aREFUND_EVENT_KIND_REFUNDED\x10\x06\x12\x1c\n\x18REFUND_EVENT_KIND_FAILED\x10\x07\x32\x80\x01\n\x12RefundEventService\x12j\n\x11RecordRefundEvent\x12).acme.support.v1.RecordRefundEventRequest\x1a*.acme.support.v1.RecordRefundEventResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*acme/support/v1/refund_event_service.proto\x12\x0f\x61\x63me.support.v1\x1a\x1a\x61\x63me/support/v1/case.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe7\x02\n\x18RecordRefundEventRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x0e\n\x06refund\x18\x03 \x01(\t\x12\x15\n\rrefund_number\x18\x04 \x01(\t\x12.\n\x04kind\x18\x05 \x01(\x0e\x32 .acme.support.v1.RefundEventKind\x12\x14\n\x0c\x61mount_minor\x18\x06 \x01(\x03\x12\x15\n\rcurrency_code\x18\x07 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x08 \x01(\t\x12\x0c\n\x04note\x18\t \x01(\t\x12.\n\noccur_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0brefund_open\x18\x0b \x01(\x08\x12\x10\n\x08sequence\x18\x0c \x01(\x03\x12.\n\nactor_role\x18\r \x01(\x0e\x32\x1a.acme.support.v1.ActorRole\",\n\x19RecordRefundEventResponse\x12\x0f\n\x07\x61pplied\x18\x01 \x01(\x08\"]\n\x1e\x42\x61tchRecordRefundEventsRequest\x12;\n\x08requests\x18\x01 \x03(\x0b\x32).acme.support.v1.RecordRefundEventRequest\"`\n\x1f\x42\x61tchRecordRefundEventsResponse\x12=\n\tresponses\x18\x01 \x03(\x0b\x32*.acme.support.v1.RecordRefundEventResponse*\x96\x02\n\x0fRefundEventKind\x12!\n\x1dREFUND_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1f\n\x1bREFUND_EVENT_KIND_REQUESTED\x10\x01\x12\x1e\n\x1aREFUND_EVENT_KIND_APPROVED\x10\x02\x12\x1e\n\x1aREFUND_EVENT_KIND_REJECTED\x10\x03\x12\x1f\n\x1bREFUND_EVENT_KIND_CANCELLED\x10\x04\x12 \n\x1cREFUND_EVENT_KIND_PROCESSING\x10\x05\x12\x1e\n\x1aREFUND_EVENT_KIND_REFUNDED\x10\x06\x12\x1c\n\x18REFUND_EVENT_KIND_FAILED\x10\x07\x32\xfe\x01\n\x12RefundEventService\x12j\n\x11RecordRefundEvent\x12).acme.support.v1.RecordRefundEventRequest\x1a*.acme.support.v1.RecordRefundEventResponse\x12|\n\x17\x42\x61tchRecordRefundEvents\x12/.acme.support.v1.BatchRecordRefundEventsRequest\x1a\x30.acme.support.v1.BatchRecordRefundEventsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'acme.support.v1.refund_event_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_REFUNDEVENTKIND']._serialized_start=533
-  _globals['_REFUNDEVENTKIND']._serialized_end=811
+  _globals['_REFUNDEVENTKIND']._serialized_start=726
+  _globals['_REFUNDEVENTKIND']._serialized_end=1004
   _globals['_RECORDREFUNDEVENTREQUEST']._serialized_start=125
   _globals['_RECORDREFUNDEVENTREQUEST']._serialized_end=484
   _globals['_RECORDREFUNDEVENTRESPONSE']._serialized_start=486
   _globals['_RECORDREFUNDEVENTRESPONSE']._serialized_end=530
-  _globals['_REFUNDEVENTSERVICE']._serialized_start=814
-  _globals['_REFUNDEVENTSERVICE']._serialized_end=942
+  _globals['_BATCHRECORDREFUNDEVENTSREQUEST']._serialized_start=532
+  _globals['_BATCHRECORDREFUNDEVENTSREQUEST']._serialized_end=625
+  _globals['_BATCHRECORDREFUNDEVENTSRESPONSE']._serialized_start=627
+  _globals['_BATCHRECORDREFUNDEVENTSRESPONSE']._serialized_end=723
+  _globals['_REFUNDEVENTSERVICE']._serialized_start=1007
+  _globals['_REFUNDEVENTSERVICE']._serialized_end=1261
 # @@protoc_insertion_point(module_scope)

@@ -2,10 +2,11 @@ import datetime
 
 from acme.support.v1 import case_pb2 as _case_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -64,3 +65,15 @@ class RecordRefundEventResponse(_message.Message):
     APPLIED_FIELD_NUMBER: _ClassVar[int]
     applied: bool
     def __init__(self, applied: _Optional[bool] = ...) -> None: ...
+
+class BatchRecordRefundEventsRequest(_message.Message):
+    __slots__ = ("requests",)
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    requests: _containers.RepeatedCompositeFieldContainer[RecordRefundEventRequest]
+    def __init__(self, requests: _Optional[_Iterable[_Union[RecordRefundEventRequest, _Mapping]]] = ...) -> None: ...
+
+class BatchRecordRefundEventsResponse(_message.Message):
+    __slots__ = ("responses",)
+    RESPONSES_FIELD_NUMBER: _ClassVar[int]
+    responses: _containers.RepeatedCompositeFieldContainer[RecordRefundEventResponse]
+    def __init__(self, responses: _Optional[_Iterable[_Union[RecordRefundEventResponse, _Mapping]]] = ...) -> None: ...

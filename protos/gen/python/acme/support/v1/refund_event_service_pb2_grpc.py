@@ -44,6 +44,11 @@ class RefundEventServiceStub:
                 request_serializer=acme_dot_support_dot_v1_dot_refund__event__service__pb2.RecordRefundEventRequest.SerializeToString,
                 response_deserializer=acme_dot_support_dot_v1_dot_refund__event__service__pb2.RecordRefundEventResponse.FromString,
                 _registered_method=True)
+        self.BatchRecordRefundEvents = channel.unary_unary(
+                '/acme.support.v1.RefundEventService/BatchRecordRefundEvents',
+                request_serializer=acme_dot_support_dot_v1_dot_refund__event__service__pb2.BatchRecordRefundEventsRequest.SerializeToString,
+                response_deserializer=acme_dot_support_dot_v1_dot_refund__event__service__pb2.BatchRecordRefundEventsResponse.FromString,
+                _registered_method=True)
 
 
 class RefundEventServiceServicer:
@@ -63,6 +68,19 @@ class RefundEventServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BatchRecordRefundEvents(self, request, context):
+        """Records 1 to 100 refund events in one call, atomically: they are applied in the order given,
+        in one transaction, and either all of them are or, on any error, none is. Each event is
+        checked and applied as RecordRefundEvent would: an event_id applied before (by an earlier
+        call, or earlier in this batch) changes nothing and answers applied = false. Returns
+        PERMISSION_DENIED for any caller but the SYSTEM role (checked first), INVALID_ARGUMENT naming
+        the fields of every malformed event (e.g. "requests[2].currency_code"), NOT_FOUND naming the
+        first case that does not exist.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RefundEventServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -70,6 +88,11 @@ def add_RefundEventServiceServicer_to_server(servicer, server):
                     servicer.RecordRefundEvent,
                     request_deserializer=acme_dot_support_dot_v1_dot_refund__event__service__pb2.RecordRefundEventRequest.FromString,
                     response_serializer=acme_dot_support_dot_v1_dot_refund__event__service__pb2.RecordRefundEventResponse.SerializeToString,
+            ),
+            'BatchRecordRefundEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchRecordRefundEvents,
+                    request_deserializer=acme_dot_support_dot_v1_dot_refund__event__service__pb2.BatchRecordRefundEventsRequest.FromString,
+                    response_serializer=acme_dot_support_dot_v1_dot_refund__event__service__pb2.BatchRecordRefundEventsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -104,6 +127,33 @@ class RefundEventService:
             '/acme.support.v1.RefundEventService/RecordRefundEvent',
             acme_dot_support_dot_v1_dot_refund__event__service__pb2.RecordRefundEventRequest.SerializeToString,
             acme_dot_support_dot_v1_dot_refund__event__service__pb2.RecordRefundEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchRecordRefundEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/acme.support.v1.RefundEventService/BatchRecordRefundEvents',
+            acme_dot_support_dot_v1_dot_refund__event__service__pb2.BatchRecordRefundEventsRequest.SerializeToString,
+            acme_dot_support_dot_v1_dot_refund__event__service__pb2.BatchRecordRefundEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -43,6 +43,15 @@ class RefundEventServiceStub:
     (applied is false). Returns NOT_FOUND if the case does not exist, PERMISSION_DENIED for any
     caller but the SYSTEM role, INVALID_ARGUMENT naming the fields of a malformed event.
     """
+    BatchRecordRefundEvents: _grpc.UnaryUnaryMultiCallable[_refund_event_service_pb2.BatchRecordRefundEventsRequest, _refund_event_service_pb2.BatchRecordRefundEventsResponse]
+    """Records 1 to 100 refund events in one call, atomically: they are applied in the order given,
+    in one transaction, and either all of them are or, on any error, none is. Each event is
+    checked and applied as RecordRefundEvent would: an event_id applied before (by an earlier
+    call, or earlier in this batch) changes nothing and answers applied = false. Returns
+    PERMISSION_DENIED for any caller but the SYSTEM role (checked first), INVALID_ARGUMENT naming
+    the fields of every malformed event (e.g. "requests[2].currency_code"), NOT_FOUND naming the
+    first case that does not exist.
+    """
 
 @_typing.type_check_only
 class RefundEventServiceAsyncStub(RefundEventServiceStub):
@@ -58,6 +67,15 @@ class RefundEventServiceAsyncStub(RefundEventServiceStub):
     """Records one refund event on its case. A repeated event_id changes nothing and succeeds
     (applied is false). Returns NOT_FOUND if the case does not exist, PERMISSION_DENIED for any
     caller but the SYSTEM role, INVALID_ARGUMENT naming the fields of a malformed event.
+    """
+    BatchRecordRefundEvents: _aio.UnaryUnaryMultiCallable[_refund_event_service_pb2.BatchRecordRefundEventsRequest, _refund_event_service_pb2.BatchRecordRefundEventsResponse]  # type: ignore[assignment]
+    """Records 1 to 100 refund events in one call, atomically: they are applied in the order given,
+    in one transaction, and either all of them are or, on any error, none is. Each event is
+    checked and applied as RecordRefundEvent would: an event_id applied before (by an earlier
+    call, or earlier in this batch) changes nothing and answers applied = false. Returns
+    PERMISSION_DENIED for any caller but the SYSTEM role (checked first), INVALID_ARGUMENT naming
+    the fields of every malformed event (e.g. "requests[2].currency_code"), NOT_FOUND naming the
+    first case that does not exist.
     """
 
 class RefundEventServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -77,6 +95,21 @@ class RefundEventServiceServicer(metaclass=_abc_1.ABCMeta):
         """Records one refund event on its case. A repeated event_id changes nothing and succeeds
         (applied is false). Returns NOT_FOUND if the case does not exist, PERMISSION_DENIED for any
         caller but the SYSTEM role, INVALID_ARGUMENT naming the fields of a malformed event.
+        """
+
+    @_abc_1.abstractmethod
+    def BatchRecordRefundEvents(
+        self,
+        request: _refund_event_service_pb2.BatchRecordRefundEventsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_refund_event_service_pb2.BatchRecordRefundEventsResponse, _abc.Awaitable[_refund_event_service_pb2.BatchRecordRefundEventsResponse]]:
+        """Records 1 to 100 refund events in one call, atomically: they are applied in the order given,
+        in one transaction, and either all of them are or, on any error, none is. Each event is
+        checked and applied as RecordRefundEvent would: an event_id applied before (by an earlier
+        call, or earlier in this batch) changes nothing and answers applied = false. Returns
+        PERMISSION_DENIED for any caller but the SYSTEM role (checked first), INVALID_ARGUMENT naming
+        the fields of every malformed event (e.g. "requests[2].currency_code"), NOT_FOUND naming the
+        first case that does not exist.
         """
 
 def add_RefundEventServiceServicer_to_server(servicer: RefundEventServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
