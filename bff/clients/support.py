@@ -121,7 +121,8 @@ class SupportClient:
             if exc.code() in _ONE_BY_ONE_ON:
                 await asyncio.gather(*(self._learn_number(who, i) for i in case_ids))
             return
-        self._cases(response.cases)
+        for case in response.cases:  # only the numbers are wanted: no mapping of the whole case
+            self._remember(case_id_of(case.name), case.case_number)
 
     async def _learn_number(self, who: Identity, case_id: str) -> None:
         with contextlib.suppress(grpc.aio.AioRpcError):

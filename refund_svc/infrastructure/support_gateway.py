@@ -124,6 +124,15 @@ class GrpcSupportGateway(SupportPort, CasePort):
             await self._channel.close()
         self._channel = self._stub = self._cases = None
 
+    def _metadata(self, request_id: str) -> tuple[tuple[str, str], ...]:
+        # A token at least 30 s from expiry (TokenIssuer): the relay may run for months. Called
+        # inside the call's client span, so that the trace context sent is that span's.
+        return (
+            *self._tokens.metadata(IDENTITY),
+            (REQUEST_ID_HEADER, request_id),
+            *tracing.inject_metadata(),
+        )
+
     async def find_case(self, case_name: str) -> CaseRef | None:
         if (known := self._known.get(case_name)) is not None:
             return known
@@ -132,11 +141,7 @@ class GrpcSupportGateway(SupportPort, CasePort):
         request = case_service_pb2.GetCaseRequest(name=case_name)
         try:
             with tracing.client_span(request):
-                metadata = (
-                    *self._tokens.metadata(IDENTITY),
-                    (REQUEST_ID_HEADER, request_id_var.get()),
-                    *tracing.inject_metadata(),
-                )
+                metadata = self._metadata(request_id_var.get())
                 response = await self._cases.GetCase(request, timeout=self._deadline_s, metadata=metadata)
         except grpc.aio.AioRpcError as error:
             if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
@@ -151,15 +156,10 @@ class GrpcSupportGateway(SupportPort, CasePort):
     async def record_refund_event(self, event: RefundEvent) -> bool:
         if self._stub is None:
             raise RuntimeError("the support gateway is not open")
-        # A token at least 30 s from expiry (TokenIssuer): the relay may run for months.
         request = event_to_proto(event)
         try:
             with tracing.client_span(request):
-                metadata = (
-                    *self._tokens.metadata(IDENTITY),
-                    (REQUEST_ID_HEADER, event.event_id),
-                    *tracing.inject_metadata(),
-                )
+                metadata = self._metadata(event.event_id)
                 response = await self._stub.RecordRefundEvent(
                     request, timeout=self._deadline_s, metadata=metadata
                 )
@@ -177,11 +177,7 @@ class GrpcSupportGateway(SupportPort, CasePort):
         )
         try:
             with tracing.client_span(request):
-                metadata = (
-                    *self._tokens.metadata(IDENTITY),
-                    (REQUEST_ID_HEADER, events[0].event_id),  # the batch goes by its first event's id
-                    *tracing.inject_metadata(),
-                )
+                metadata = self._metadata(events[0].event_id)  # the batch goes by its first event's id
                 response = await self._stub.BatchRecordRefundEvents(
                     request, timeout=self._deadline_s, metadata=metadata
                 )
