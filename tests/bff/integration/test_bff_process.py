@@ -102,9 +102,10 @@ async def refuses_connections(url: str) -> bool:
             await fresh.get(f"{url}/api/health", timeout=1)
     except httpx.ConnectError:
         return True
-    except httpx.RemoteProtocolError:
+    except (httpx.RemoteProtocolError, httpx.ReadError):
         # The kernel may still complete a connect that raced the closing of the listening socket:
-        # the stopping server then drops it unanswered. Not taken either.
+        # the stopping server then drops it unanswered (a closed or a reset connection). Not taken
+        # either.
         return True
     return False
 
