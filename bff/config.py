@@ -31,9 +31,10 @@ class Settings(BaseSettings):
     # Prefix of every Redis key this process writes; tests give each app its own.
     redis_key_prefix: str = "bff:"
     order_cache_ttl_s: float = Field(default=60.0, gt=0)
-    # Orders also kept in this process's memory for this long (at most order_cache_ttl_s): most
-    # pages need one, and a Redis round trip costs more of the BFF's CPU than the rest of a lookup.
-    order_cache_near_ttl_s: float = Field(default=5.0, ge=0)
+    # Orders also kept in this process's memory, at most this long and never past the shared entry's
+    # end (bff.orders): most pages need one, and a Redis round trip costs more of the BFF's CPU than
+    # the rest of a lookup.
+    order_cache_near_ttl_s: float = Field(default=60.0, ge=0)
     # Staff list pages (the queue, a search, the approvals queue) shared by the team for this long;
     # nobody sees one older than their own last change (bff.shared_pages). 0: never shared.
     shared_page_ttl_s: float = Field(default=1.0, ge=0, le=60)

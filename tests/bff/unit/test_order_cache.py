@@ -54,7 +54,7 @@ async def test_a_cached_order_is_served_from_redis_with_the_ttl(redis_store: Red
 
     first = await lookup.order(ANA, "ord_1")
     second = await lookup.order(ANA, "ord_1")
-    ttl = await redis_store.ttl(f"{prefix}order:v1:ord_1")
+    ttl = await redis_store.ttl(lookup.order_key("ord_1"))
 
     assert source.calls == 1
     assert first == second
@@ -168,7 +168,7 @@ async def test_orders_stay_in_memory_for_the_near_ttl_then_come_from_redis_again
     lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60, near_ttl_s=5, clock=clock)
 
     first = await lookup.order(ANA, "ord_1")  # from the shop, into Redis and memory
-    await redis_store.delete(f"{prefix}order:v1:ord_1")
+    await redis_store.delete(lookup.order_key("ord_1"))
     clock.now += 4.9
     near = await lookup.order(ANA, "ord_1")  # memory: Redis is not asked (the key is gone there)
     clock.now += 0.2
@@ -188,7 +188,7 @@ async def test_the_near_cache_keeps_at_most_its_size_dropping_the_least_recently
     for n in range(4):
         await lookup.order(ANA, f"ord_{n}")
     for n in range(4):
-        await redis_store.delete(f"{prefix}order:v1:ord_{n}")
+        await redis_store.delete(lookup.order_key(f"ord_{n}"))
     for n in (2, 3, 0):
         await lookup.order(ANA, f"ord_{n}")
 
@@ -200,8 +200,61 @@ async def test_a_customers_list_stays_in_memory_too(redis_store: RedisStore, pre
     lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60, near_ttl_s=5)
 
     first = await lookup.orders_of(ANA, "cus_1001")
-    await redis_store.delete(f"{prefix}orders:v1:cus_1001")
+    await redis_store.delete(lookup.customer_key("cus_1001"))
     again = await lookup.orders_of(ANA, "cus_1001")
 
     assert again is first
+    assert source.calls == 1
+
+
+async def test_another_process_keeps_an_order_in_memory_only_until_the_shared_entry_ends(
+    redis_store: RedisStore, prefix: str
+) -> None:
+    source = FakeOrderSource([_order("ord_1")])
+    clock = Clock()
+    first = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60, near_ttl_s=60, clock=clock)
+    second = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60, near_ttl_s=60, clock=clock)
+
+    await first.order(ANA, "ord_1")  # asked of the shop at 1000: shown until 1060 at the latest
+    clock.now += 40
+    read = await second.order(ANA, "ord_1")  # from Redis, 40 s old
+    await redis_store.delete(first.order_key("ord_1"))
+    clock.now += 19.9
+    kept = await second.order(ANA, "ord_1")  # memory: Redis is not asked (the key is gone there)
+    clock.now += 0.2
+    again = await second.order(ANA, "ord_1")  # 60.1 s after the shop was asked: the shop again
+
+    assert read is kept
+    assert again is not None
+    assert again is not read
+    assert source.calls == 2
+
+
+async def test_a_shared_entry_older_than_the_ttl_is_not_taken(redis_store: RedisStore, prefix: str) -> None:
+    source = FakeOrderSource([_order("ord_1")])
+    clock = Clock()
+    writer = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60, clock=clock)
+    await writer.order(ANA, "ord_1")  # stamped 1000; Redis keeps it for 60 s of real time
+    clock.now += 60.5  # a process whose clock says the entry is past its TTL
+
+    reader = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60, near_ttl_s=60, clock=clock)
+    await reader.order(ANA, "ord_1")
+
+    assert source.calls == 2
+
+
+@pytest.mark.parametrize("entry", [b'{"customer_id": "cus_1001"}', b"soon\n{}", b""])
+async def test_an_entry_this_code_cannot_read_is_a_miss(
+    redis_store: RedisStore, prefix: str, entry: bytes
+) -> None:
+    source = FakeOrderSource([_order("ord_1")])
+    lookup = OrderLookup(source, redis_store, prefix=prefix, ttl_s=60)
+    await redis_store.set(lookup.order_key("ord_1"), entry, 60)
+
+    found = await lookup.order(ANA, "ord_1")
+    again = await lookup.order(ANA, "ord_1")  # the shop's answer replaced it
+
+    assert found is not None
+    assert found.order.id == "ord_1"
+    assert again == found
     assert source.calls == 1
