@@ -46,8 +46,9 @@ class Settings(BaseSettings):
     session_idle_timeout_s: float = Field(default=30 * 60, gt=0)
     session_absolute_timeout_s: float = Field(default=12 * 60 * 60, gt=0)
     # Sessions also kept in this process's memory for this long (bff.sessions): every request needs
-    # one. A sign-out through another BFF process reaches this one within it. 0: always ask Redis.
-    session_near_ttl_s: float = Field(default=5.0, ge=0, le=60)
+    # one. Only while the process hears every sign-out (told on a Redis channel): a sign-out through
+    # any BFF process ends the session in all of them at once. 0: always ask Redis.
+    session_near_ttl_s: float = Field(default=60.0, ge=0, le=60)
     static_dir: Path = Path("frontend/dist")
     # The session cookie is always Secure: its __Host- prefix requires it (browsers drop a __Host-
     # cookie without Secure), and browsers keep Secure cookies from http://localhost too. Only "auto"

@@ -115,18 +115,19 @@ def create_app(
             ttl_s=settings.order_cache_ttl_s,
             near_ttl_s=min(settings.order_cache_near_ttl_s, settings.order_cache_ttl_s),
         )
+        sessions = SessionManager(
+            store,
+            prefix=prefix,
+            idle_s=settings.session_idle_timeout_s,
+            absolute_s=settings.session_absolute_timeout_s,
+            near_ttl_s=settings.session_near_ttl_s,
+        )
         app.state.bff = AppState(
             settings=settings,
             directory=users,
             passwords=PasswordChecker(users),
             store=store,
-            sessions=SessionManager(
-                store,
-                prefix=prefix,
-                idle_s=settings.session_idle_timeout_s,
-                absolute_s=settings.session_absolute_timeout_s,
-                near_ttl_s=settings.session_near_ttl_s,
-            ),
+            sessions=sessions,
             limiter=RateLimiter(store, prefix),
             support=support_client,
             refunds=refund.RefundClient(channels["refund"], caller, on_change=case_pages.refunds_written),
@@ -149,12 +150,14 @@ def create_app(
             follow_changes((case_pages, customer_lists), lambda: support_client.watch_all(BFF_IDENTITY)),
             name="case-changes",
         )
+        sign_outs = asyncio.create_task(sessions.follow_sign_outs(), name="sign-outs")
         try:
             yield
         finally:
-            following.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await following
+            for task in (following, sign_outs):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             for channel in channels.values():
                 await channel.close()
             await store.close()

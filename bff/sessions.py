@@ -5,10 +5,13 @@ A session ends after `idle_s` without use or `absolute_s` after sign-in, whichev
 
 Every API request needs its session, and a Redis round trip costs about as much of the BFF's CPU as
 the rest of a light request: a session read from the store is also kept in this process's memory
-for `near_ttl_s`. Sign-out and sign-in through this process drop it at once; a sign-out through
-another BFF process reaches this one within `near_ttl_s`. Idle and absolute expiry are judged on
-every request, and a session that looks expired here is looked up in the store again before it ends
-(another process may have used it since).
+for `near_ttl_s`, but only while the process hears every sign-out (`follow_sign_outs`): each ended
+session is told on a store channel, and every process drops its copy at once. While that channel
+is not heard (at start, or after the store connection broke), nothing is kept: each request reads
+the store. Idle and absolute expiry are judged on every request, and a session that looks expired
+here is looked up in the store again before it ends (another process may have used it since). The
+idle timer is refreshed by writing the session only where it still exists (SET XX), so a copy kept
+here never brings back a session another process ended.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from cachetools import TTLCache
 from bff.store import Clock, KeyValueStore
 
 COOKIE_NAME = "__Host-acme_session"
+SIGN_OUTS = "sessions:ended:v1"  # store channel (after the key prefix): the store key of each ended session
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +57,39 @@ class SessionManager:
         self._clock = clock
         # Refresh the idle timer at most this often: a write per request would double Redis traffic.
         self._touch_every_s = min(60.0, idle_s / 10)
-        # session id -> the session as last read or written here (see the module docstring)
+        # store key -> the session as last read or written here (see the module docstring); keyed
+        # like the store, because sign-outs are told by store key (never by id: ids are cookies)
         self._near: TTLCache[str, Session] | None = (
             TTLCache(max_near, ttl=near_ttl_s, timer=clock) if near_ttl_s > 0 else None
         )
+        self._hearing = False  # every sign-out is heard: copies may be kept
+        self._heard = 0  # sign-outs heard so far: a read that overlapped one is not kept
+
+    @property
+    def hears_sign_outs(self) -> bool:
+        return self._hearing
+
+    async def follow_sign_outs(self) -> None:
+        """Runs until cancelled (a task of the app's lifespan): keeps copies only while it hears
+        every sign-out."""
+        await self._store.listen(self._prefix + SIGN_OUTS, self._signed_out, self._hear)
+
+    def _hear(self, live: bool) -> None:
+        # Both ways, what is kept goes: sign-outs may have been missed before, or from now on.
+        self._hearing = live
+        if self._near is not None:
+            self._near.clear()
+
+    def _signed_out(self, key: bytes) -> None:
+        self._heard += 1
+        if self._near is not None:
+            self._near.pop(key.decode(), None)
+
+    def _keep(self, session: Session, heard_before: int) -> None:
+        """Keeps a copy, unless a sign-out was heard while it was being read or written (its
+        answer and the sign-out travel on two connections: the sign-out may come in first)."""
+        if self._near is not None and self._hearing and self._heard == heard_before:
+            self._near[self._key(session.id)] = session
 
     @property
     def absolute_s(self) -> float:
@@ -65,13 +98,22 @@ class SessionManager:
     def _key(self, session_id: str) -> str:
         return f"{self._prefix}session:v1:{hashlib.sha256(session_id.encode()).hexdigest()}"
 
+    def _body(self, session: Session) -> tuple[bytes, float]:
+        ttl = min(self._idle_s, session.created_at + self._absolute_s - self._clock())
+        return orjson.dumps({"u": session.user_id, "c": session.created_at, "s": session.last_seen_at}), ttl
+
     async def _save(self, session: Session) -> None:
-        now = self._clock()
-        ttl = min(self._idle_s, session.created_at + self._absolute_s - now)
-        body = orjson.dumps({"u": session.user_id, "c": session.created_at, "s": session.last_seen_at})
-        await self._store.set(self._key(session.id), body, ttl)
-        if self._near is not None:
-            self._near[session.id] = session
+        heard = self._heard
+        await self._store.set(self._key(session.id), *self._body(session))
+        self._keep(session, heard)
+
+    async def _touch(self, session: Session) -> bool:
+        """Refreshes the idle timer where the session still exists; False when it has ended."""
+        heard = self._heard
+        if not await self._store.replace(self._key(session.id), *self._body(session)):
+            return False
+        self._keep(session, heard)
+        return True
 
     async def create(self, user_id: str, replaces: str | None = None) -> Session:
         """A new session; the one the browser had before (if any) ends, so an id planted before
@@ -89,10 +131,9 @@ class SessionManager:
         if not session_id or len(session_id) > 128:
             return None
         now = self._clock()
-        session = self._near.get(session_id) if self._near is not None else None
-        # Before its idle timer is refreshed a session is read from the store again: a copy kept here
-        # must never write back a session that another process has ended.
-        if session is None or self._expired(session, now) or (touch and self._touch_due(session, now)):
+        near = self._near if self._hearing else None
+        session = near.get(self._key(session_id)) if near is not None else None
+        if session is None or self._expired(session, now):
             session = await self._read(session_id)
             if session is None:
                 return None
@@ -101,7 +142,9 @@ class SessionManager:
                 return None
         if touch and self._touch_due(session, now):
             session = Session(session.id, session.user_id, session.created_at, now)
-            await self._save(session)
+            if not await self._touch(session):
+                self._forget(session_id)
+                return None
         return session
 
     def _touch_due(self, session: Session, now: float) -> bool:
@@ -111,19 +154,25 @@ class SessionManager:
         return now - session.last_seen_at >= self._idle_s or now - session.created_at >= self._absolute_s
 
     async def _read(self, session_id: str) -> Session | None:
+        heard = self._heard
         raw = await self._store.get(self._key(session_id))
         if raw is None:
             return None
         data = orjson.loads(raw)
         session = Session(id=session_id, user_id=data["u"], created_at=data["c"], last_seen_at=data["s"])
-        if self._near is not None:
-            self._near[session_id] = session
+        self._keep(session, heard)
         return session
 
-    async def _drop(self, session_id: str) -> None:
+    def _forget(self, session_id: str) -> None:
         if self._near is not None:
-            self._near.pop(session_id, None)
-        await self._store.delete(self._key(session_id))
+            self._near.pop(self._key(session_id), None)
+
+    async def _drop(self, session_id: str) -> None:
+        """Ends the session everywhere: in the store, here, and (told) in every other process."""
+        self._forget(session_id)
+        key = self._key(session_id)
+        await self._store.delete(key)
+        await self._store.publish(self._prefix + SIGN_OUTS, key.encode())
 
     async def destroy(self, session_id: str) -> None:
         if session_id:

@@ -7,6 +7,7 @@ runs without Redis on a laptop, and it is only correct with ONE process.
 from __future__ import annotations
 
 import abc
+import asyncio
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -50,7 +51,23 @@ class KeyValueStore(abc.ABC):
     async def set_many(self, items: Sequence[tuple[str, bytes]], ttl_s: float) -> None: ...
 
     @abc.abstractmethod
+    async def replace(self, key: str, value: bytes, ttl_s: float) -> bool:
+        """Sets the key only if it exists: False (and nothing written) when it does not."""
+
+    @abc.abstractmethod
     async def delete(self, key: str) -> None: ...
+
+    @abc.abstractmethod
+    async def publish(self, channel: str, message: bytes) -> None:
+        """Tells every process that listens to the channel, this one included."""
+
+    @abc.abstractmethod
+    async def listen(
+        self, channel: str, on_message: Callable[[bytes], None], on_live: Callable[[bool], None]
+    ) -> None:
+        """Follows the channel until cancelled: on_live(True) once subscribed, on_message for each
+        message from then on, on_live(False) when the subscription is lost (messages may have been
+        missed meanwhile); then subscribes again."""
 
     @abc.abstractmethod
     async def hit(self, key: str, window_s: float) -> Hits:
@@ -145,9 +162,48 @@ class RedisStore(KeyValueStore):
                     pipe.set(key, value, px=max(1, math.ceil(ttl_s * 1000)))
                 await pipe.execute()
 
+    async def replace(self, key: str, value: bytes, ttl_s: float) -> bool:
+        with self._command("SET"):
+            return bool(await self._redis.set(key, value, px=max(1, math.ceil(ttl_s * 1000)), xx=True))
+
     async def delete(self, key: str) -> None:
         with self._command("DEL"):
             await self._redis.delete(key)
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        with self._command("PUBLISH"):
+            await self._redis.publish(channel, message)
+
+    async def listen(
+        self,
+        channel: str,
+        on_message: Callable[[bytes], None],
+        on_live: Callable[[bool], None],
+        *,
+        retry_s: float = 1.0,
+    ) -> None:
+        while True:
+            live = False
+            try:
+                async with self._redis.pubsub() as pubsub:
+                    await pubsub.subscribe(channel)
+                    while True:
+                        # A timeout, so that the connection's health check (a PING every 30 s) runs
+                        # even when nothing is published: a dead connection is noticed, not waited on.
+                        message = await pubsub.get_message(timeout=1.0)
+                        if message is None:
+                            continue
+                        if message["type"] == "subscribe" and not live:
+                            live = True
+                            on_live(True)
+                        elif message["type"] == "message" and live:
+                            on_message(message["data"])
+            except (RedisError, OSError):
+                pass
+            finally:
+                if live:
+                    on_live(False)
+            await asyncio.sleep(retry_s)
 
     async def hit(self, key: str, window_s: float) -> Hits:
         with self._command("INCR"):
@@ -183,6 +239,7 @@ class MemoryStore(KeyValueStore):
     def __init__(self, clock: Clock = time.monotonic) -> None:
         self._clock = clock
         self._data: dict[str, tuple[bytes, float]] = {}
+        self._listeners: dict[str, list[Callable[[bytes], None]]] = {}
 
     def _live(self, key: str) -> tuple[bytes, float] | None:
         item = self._data.get(key)
@@ -213,8 +270,31 @@ class MemoryStore(KeyValueStore):
         for key, value in items:
             await self.set(key, value, ttl_s)
 
+    async def replace(self, key: str, value: bytes, ttl_s: float) -> bool:
+        if self._live(key) is None:
+            return False
+        await self.set(key, value, ttl_s)
+        return True
+
     async def delete(self, key: str) -> None:
         self._data.pop(key, None)
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        for listener in list(self._listeners.get(channel, ())):
+            listener(message)
+
+    async def listen(
+        self, channel: str, on_message: Callable[[bytes], None], on_live: Callable[[bool], None]
+    ) -> None:
+        # One process: every publisher is in it, so nothing can be missed.
+        listeners = self._listeners.setdefault(channel, [])
+        listeners.append(on_message)
+        on_live(True)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            listeners.remove(on_message)
+            on_live(False)
 
     async def hit(self, key: str, window_s: float) -> Hits:
         item = self._live(key)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
 import pytest
+from fastapi import FastAPI
 from pydantic import ValidationError
 
 from bff.__main__ import server_options
 from bff.sessions import COOKIE_NAME, SessionManager
-from bff.store import RedisStore
-from tests.bff.helpers import CSRF, client, running, settings, sign_in
+from bff.store import KeyValueStore, RedisStore
+from tests.bff.helpers import CSRF, REDIS_URL, PrivateRedis, client, running, settings, sign_in
 
 
 class FakeClock:
@@ -95,13 +101,38 @@ async def test_creating_a_session_ends_the_one_it_replaces(redis_store: RedisSto
     assert fresh.id != planted.id
 
 
-def _near(store: RedisStore, prefix: str, clock: FakeClock, near_ttl_s: float = 5) -> SessionManager:
+def _near(store: KeyValueStore, prefix: str, clock: FakeClock, near_ttl_s: float = 60) -> SessionManager:
     return SessionManager(
         store, prefix=prefix, idle_s=1800, absolute_s=12 * 3600, near_ttl_s=near_ttl_s, clock=clock
     )
 
 
+async def _eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not await check():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        await asyncio.sleep(0.01)
+
+
+@asynccontextmanager
+async def hearing(*managers: SessionManager) -> AsyncIterator[None]:
+    """The managers follow sign-outs (as the app's lifespan makes them), until the block ends."""
+    tasks = [asyncio.ensure_future(m.follow_sign_outs()) for m in managers]
+
+    async def all_hear() -> bool:
+        return all(m.hears_sign_outs for m in managers)
+
+    try:
+        await _eventually(all_hear)
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def _drop_from_redis(store: RedisStore, prefix: str) -> None:
+    """As an operator deleting keys by hand would: no sign-out is told."""
     async for key in store._redis.scan_iter(match=f"{prefix}*"):
         await store._redis.delete(key)
 
@@ -110,51 +141,135 @@ async def test_a_session_read_is_kept_in_memory_for_the_near_ttl_only(
     redis_store: RedisStore, prefix: str
 ) -> None:
     clock = FakeClock()
-    here = _near(redis_store, prefix, clock)
-    session = await _manager(redis_store, prefix, clock).create("cus_1001")
-    await here.get(session.id)
-    await _drop_from_redis(redis_store, prefix)  # as a sign-out through another process would
+    here = _near(redis_store, prefix, clock, near_ttl_s=5)
+    async with hearing(here):
+        session = await _manager(redis_store, prefix, clock).create("cus_1001")
+        await here.get(session.id)
+        await _drop_from_redis(redis_store, prefix)
 
-    clock.now += 4.9
-    still_kept = await here.get(session.id)
-    clock.now += 0.2
-    gone = await here.get(session.id)
+        clock.now += 4.9
+        still_kept = await here.get(session.id)
+        clock.now += 0.2
+        gone = await here.get(session.id)
 
     assert still_kept is not None
     assert still_kept.user_id == "cus_1001"
     assert gone is None
 
 
-async def test_a_sign_out_through_another_process_ends_the_session_within_the_near_ttl(
+async def test_a_sign_out_through_another_process_ends_the_session_here_at_once(
     redis_store: RedisStore, prefix: str
 ) -> None:
-    clock = FakeClock()
+    clock = FakeClock()  # never moves: the copy kept here would last a minute
     here, there = _near(redis_store, prefix, clock), _near(redis_store, prefix, clock)
-    session = await there.create("cus_1001")
-    await here.get(session.id)
+    async with hearing(here, there):
+        session = await there.create("cus_1001")
+        kept = await here.get(session.id)
+        await there.destroy(session.id)
+        there_after = await there.get(session.id)
 
-    await there.destroy(session.id)
-    there_after = await there.get(session.id)
-    clock.now += 5
-    here_after = await here.get(session.id)
+        async def ended_here() -> bool:
+            return await here.get(session.id) is None
 
+        await _eventually(ended_here, timeout_s=2)
+
+    assert kept is not None
     assert there_after is None  # the process that signed out forgets it at once
-    assert here_after is None
 
 
-async def test_a_kept_copy_never_writes_back_a_session_another_process_ended(
+async def test_nothing_is_kept_while_sign_outs_are_not_heard(redis_store: RedisStore, prefix: str) -> None:
+    clock = FakeClock()
+    here = _near(redis_store, prefix, clock)  # not following the channel
+    session = await _manager(redis_store, prefix, clock).create("cus_1001")
+    read = await here.get(session.id)
+    await _drop_from_redis(redis_store, prefix)
+    again = await here.get(session.id)
+
+    assert read is not None
+    assert again is None  # read from Redis again: nothing was kept
+
+
+async def test_what_was_kept_goes_when_the_channel_is_lost(private_redis: PrivateRedis) -> None:
+    store = RedisStore(f"redis://127.0.0.1:{private_redis.port}/0", timeout_s=0.2, cooldown_s=0.05)
+    here = _near(store, "t:", FakeClock())
+    try:
+        async with hearing(here):
+            session = await here.create("cus_1001")
+            private_redis.stop()  # its sessions are gone with it (it keeps nothing on disk)
+
+            async def deaf() -> bool:
+                return not here.hears_sign_outs
+
+            await _eventually(deaf)
+            private_redis.start()
+
+            async def hears_again() -> bool:
+                return here.hears_sign_outs
+
+            await _eventually(hears_again)
+            after = await here.get(session.id)  # not from memory: Redis, which no longer has it
+    finally:
+        await store.close()
+
+    assert after is None
+
+
+async def test_a_read_that_overlapped_a_sign_out_is_not_kept(redis_store: RedisStore, prefix: str) -> None:
+    class SlowReads(RedisStore):
+        """Holds each GET's answer until released, as a slow connection would."""
+
+        def __init__(self) -> None:
+            super().__init__(REDIS_URL)
+            self.release = asyncio.Event()
+
+        async def get(self, key: str) -> bytes | None:
+            value = await super().get(key)
+            await self.release.wait()
+            return value
+
+    slow = SlowReads()
+    clock = FakeClock()
+    here, there = _near(slow, prefix, clock), _near(redis_store, prefix, clock)
+    try:
+        async with hearing(here, there):
+            session, other = await there.create("cus_1001"), await there.create("cus_1002")
+            reading = asyncio.ensure_future(here.get(session.id))
+            await asyncio.sleep(0.05)  # the GET has its answer, held back
+            await there.destroy(other.id)  # another session's sign-out is heard meanwhile
+
+            async def heard() -> bool:
+                return here._heard == 1
+
+            await _eventually(heard)
+            slow.release.set()
+            read = await reading
+            await redis_store._redis.delete(
+                there._key(session.id)
+            )  # no notice: only a kept copy would answer
+            again = await here.get(session.id)
+    finally:
+        await slow.close()
+
+    assert read is not None  # this request still has its session
+    assert again is None  # but it was not kept: the sign-out heard may have been this one's
+
+
+async def test_a_kept_copy_never_writes_back_a_session_ended_without_a_notice(
     redis_store: RedisStore, prefix: str
 ) -> None:
-    # The idle timer is refreshed every 60 s; a copy kept longer than that must not be written back.
+    # The idle timer is refreshed every 60 s, only where the session still exists (SET XX).
     clock = FakeClock()
-    here, there = _near(redis_store, prefix, clock, near_ttl_s=600), _near(redis_store, prefix, clock)
-    session = await there.create("cus_1001")
-    await here.get(session.id)
-    await there.destroy(session.id)
+    here = _near(redis_store, prefix, clock, near_ttl_s=60)
+    async with hearing(here):
+        session = await _manager(redis_store, prefix, clock).create("cus_1001")
+        clock.now += 50
+        kept = await here.get(session.id, touch=False)  # last seen 50 s ago: kept until 60 s from now
+        await _drop_from_redis(redis_store, prefix)
 
-    clock.now += 61
-    touched = await here.get(session.id)
+        clock.now += 10
+        touched = await here.get(session.id)  # its idle timer is due: written only where it exists
 
+    assert kept is not None
     assert touched is None
     assert [k async for k in redis_store._redis.scan_iter(match=f"{prefix}*")] == []
 
@@ -163,14 +278,15 @@ async def test_a_copy_that_looks_idle_is_checked_in_the_store_before_the_session
     redis_store: RedisStore, prefix: str
 ) -> None:
     clock = FakeClock()
-    here, there = _near(redis_store, prefix, clock, near_ttl_s=3600), _near(redis_store, prefix, clock)
-    session = await there.create("cus_1001")
-    await here.get(session.id)  # kept here with the sign-in time as last seen
+    here, there = _near(redis_store, prefix, clock), _near(redis_store, prefix, clock)
+    async with hearing(here, there):
+        session = await there.create("cus_1001")
+        await here.get(session.id)  # kept here with the sign-in time as last seen
 
-    clock.now += 1000
-    await there.get(session.id)  # used through another process: its idle timer is refreshed there
-    clock.now += 1000  # 2,000 s after sign-in, 1,000 s after the last use
-    here_now = await here.get(session.id, touch=False)
+        clock.now += 1000
+        await there.get(session.id)  # used through another process: its idle timer is refreshed there
+        clock.now += 1000  # 2,000 s after sign-in, 1,000 s after the last use
+        here_now = await here.get(session.id, touch=False)
 
     assert here_now is not None
 
@@ -244,6 +360,37 @@ async def test_sign_out_ends_the_session() -> None:
     assert "Max-Age=0" in out.headers["set-cookie"] or "expires=" in out.headers["set-cookie"].lower()
     assert after.status_code == 401
     assert after.headers["content-type"] == "application/problem+json"
+    assert after.json()["reason"] == "NOT_SIGNED_IN"
+
+
+def _hear(*apps: FastAPI) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return all(app.state.bff.sessions.hears_sign_outs for app in apps)
+
+    return check
+
+
+async def test_a_sign_out_through_one_bff_process_ends_the_session_in_another_at_once() -> None:
+    shared = settings()  # one Redis and key prefix: two processes behind a balancer
+    async with (
+        running(shared) as first,
+        running(shared) as second,
+        client(first) as here,
+        client(second) as there,
+    ):
+        await _eventually(_hear(first, second))  # both follow the channel, once subscribed
+        await sign_in(here, "sam")
+        there.cookies.set(COOKIE_NAME, here.cookies[COOKIE_NAME])
+        before = await there.get("/api/session")  # the second process now keeps the session
+        out = await here.delete("/api/session", headers=CSRF)
+        deadline = time.monotonic() + 2  # a notice on a Redis channel, not a minute's wait
+        while (after := await there.get("/api/session")).status_code == 200:
+            assert time.monotonic() < deadline, "the second process still takes the cookie"
+            await asyncio.sleep(0.01)
+
+    assert before.status_code == 200
+    assert out.status_code == 204
+    assert after.status_code == 401
     assert after.json()["reason"] == "NOT_SIGNED_IN"
 
 

@@ -141,3 +141,80 @@ async def test_an_empty_redis_url_is_the_in_memory_store_with_a_warning(
     assert "THIS process only" in warned[0]["event"]
     assert isinstance(redis, RedisStore)
     assert len(logs) == 1  # no warning with a URL
+
+
+@pytest.mark.parametrize("kind", ["redis", "memory"])
+async def test_replace_writes_only_a_key_that_exists(kind: str, redis_store: RedisStore, prefix: str) -> None:
+    store = redis_store if kind == "redis" else MemoryStore()
+    await store.set(f"{prefix}here", b"old", ttl_s=10)
+
+    replaced = await store.replace(f"{prefix}here", b"new", ttl_s=20)
+    absent = await store.replace(f"{prefix}gone", b"new", ttl_s=20)
+
+    assert (replaced, absent) == (True, False)
+    assert await store.get(f"{prefix}here") == b"new"
+    assert await store.get(f"{prefix}gone") is None
+    remaining = await store.ttl(f"{prefix}here")
+    assert remaining is not None
+    assert 19 < remaining <= 20
+
+
+class Listener:
+    """What a store's listen() tells, and a task running it."""
+
+    def __init__(self, store: RedisStore | MemoryStore, channel: str) -> None:
+        self.messages: list[bytes] = []
+        self.states: list[bool] = []
+        self.task = asyncio.ensure_future(store.listen(channel, self.messages.append, self.states.append))
+
+    async def until(self, check: object, timeout_s: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not check():  # type: ignore[operator]
+            assert time.monotonic() < deadline, f"not seen: messages {self.messages}, states {self.states}"
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await self.task
+
+
+@pytest.mark.parametrize("kind", ["redis", "memory"])
+async def test_what_is_published_reaches_every_listener_once_they_are_live(
+    kind: str, redis_store: RedisStore, prefix: str
+) -> None:
+    store = redis_store if kind == "redis" else MemoryStore()
+    first, second = Listener(store, f"{prefix}news"), Listener(store, f"{prefix}news")
+    other = Listener(store, f"{prefix}other")
+    try:
+        await first.until(
+            lambda: first.states == [True] and second.states == [True] and other.states == [True]
+        )
+        await store.publish(f"{prefix}news", b"one")
+        await store.publish(f"{prefix}news", b"two")
+        await first.until(lambda: len(first.messages) == 2 and len(second.messages) == 2)
+    finally:
+        for listener in (first, second, other):
+            await listener.stop()
+
+    assert first.messages == second.messages == [b"one", b"two"]
+    assert other.messages == []
+    assert first.states == [True, False]  # told it no longer hears, as it stopped
+
+
+async def test_a_listener_says_when_redis_goes_and_hears_again_when_it_is_back(
+    private_redis: PrivateRedis,
+) -> None:
+    store = RedisStore(f"redis://127.0.0.1:{private_redis.port}/0", timeout_s=0.2, cooldown_s=0.1)
+    listener = Listener(store, "news")
+    try:
+        await listener.until(lambda: listener.states == [True])
+        private_redis.stop()
+        await listener.until(lambda: listener.states == [True, False])
+        private_redis.start()
+        await listener.until(lambda: listener.states == [True, False, True], timeout_s=10)
+        await store.publish("news", b"back")
+        await listener.until(lambda: listener.messages == [b"back"])
+    finally:
+        await listener.stop()
+        await store.close()
