@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
@@ -31,40 +32,68 @@ SessionCookie = Annotated[str | None, Depends(_session_cookie)]
 NOT_SIGNED_IN = ProblemError(status=401, reason="NOT_SIGNED_IN", detail="Please sign in to continue.")
 
 
-async def _current_user(state: State, cookie: SessionCookie) -> Account:
-    # StoreUnavailableError propagates: it becomes a 503 (fail closed), never a 401 that would sign
-    # the user out while the session store is only briefly away.
-    session = await state.sessions.get(cookie) if cookie else None
-    account = state.directory.by_id(session.user_id) if session else None
-    if account is None:
-        raise NOT_SIGNED_IN
-    return account
+_ACCOUNT = "acme.account"  # request scope key: the signed-in account, once found
 
 
-CurrentUser = Annotated[Account, Depends(_current_user)]
+class _SignedIn(APIKeyCookie):
+    """The signed-in user, from the session cookie (the same "session" security scheme), refused
+    unless `allowed(role)`. It reads the app state and the cookie from the request itself: FastAPI
+    solves every dependency of a dependency again on each request, even one whose value it has
+    (a few microseconds each, on every request)."""
+
+    def __init__(
+        self, allowed: Callable[[Role], bool] | None = None, refusal: ProblemError | None = None
+    ) -> None:
+        super().__init__(name=COOKIE_NAME, scheme_name="session", auto_error=False)
+        self._allowed = allowed
+        self._refusal = refusal
+
+    async def __call__(self, request: Request) -> Account:  # type: ignore[override]
+        # Once per request, whichever gates it passes (a route's own and its dependencies').
+        account: Account | None = request.scope.get(_ACCOUNT)
+        if account is None:
+            state: AppState = request.app.state.bff
+            cookie = request.cookies.get(COOKIE_NAME)
+            # StoreUnavailableError propagates: it becomes a 503 (fail closed), never a 401 that
+            # would sign the user out while the session store is only briefly away.
+            session = await state.sessions.get(cookie) if cookie else None
+            account = state.directory.by_id(session.user_id) if session else None
+            if account is None:
+                raise NOT_SIGNED_IN
+            request.scope[_ACCOUNT] = account
+        if self._allowed is not None and not self._allowed(account.role):
+            raise self._refusal or NOT_SIGNED_IN
+        return account
 
 
-async def _staff_user(user: CurrentUser) -> Account:
-    if not user.role.is_staff:
-        raise ProblemError(status=403, reason="STAFF_ONLY", detail="Only the support team can do that.")
-    return user
-
-
-async def _customer_user(user: CurrentUser) -> Account:
-    if user.role != Role.CUSTOMER:
-        raise ProblemError(status=403, reason="CUSTOMERS_ONLY", detail="This is only available to customers.")
-    return user
-
-
-async def _lead_user(user: CurrentUser) -> Account:
-    if user.role != Role.LEAD:
-        raise ProblemError(status=403, reason="LEAD_ONLY", detail="Only team leads can see this.")
-    return user
-
-
-StaffUser = Annotated[Account, Depends(_staff_user)]
-CustomerUser = Annotated[Account, Depends(_customer_user)]
-LeadUser = Annotated[Account, Depends(_lead_user)]
+CurrentUser = Annotated[Account, Depends(_SignedIn())]
+StaffUser = Annotated[
+    Account,
+    Depends(
+        _SignedIn(
+            lambda role: role.is_staff,
+            ProblemError(status=403, reason="STAFF_ONLY", detail="Only the support team can do that."),
+        )
+    ),
+]
+CustomerUser = Annotated[
+    Account,
+    Depends(
+        _SignedIn(
+            lambda role: role == Role.CUSTOMER,
+            ProblemError(status=403, reason="CUSTOMERS_ONLY", detail="This is only available to customers."),
+        )
+    ),
+]
+LeadUser = Annotated[
+    Account,
+    Depends(
+        _SignedIn(
+            lambda role: role == Role.LEAD,
+            ProblemError(status=403, reason="LEAD_ONLY", detail="Only team leads can see this."),
+        )
+    ),
+]
 
 _CASE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

@@ -394,6 +394,36 @@ async def test_a_sign_out_through_one_bff_process_ends_the_session_in_another_at
     assert after.json()["reason"] == "NOT_SIGNED_IN"
 
 
+async def test_a_request_looks_its_session_up_once_whatever_gates_it_passes() -> None:
+    # Creating a case passes the customers-only gate and derives its request id from the user: one
+    # session lookup for both.
+    async with running(settings()) as app, client(app) as http:
+        await sign_in(http, "ana")
+        sessions = app.state.bff.sessions
+        looked_up = 0
+        real_get = sessions.get
+
+        async def counting_get(session_id: str, *, touch: bool = True) -> object:
+            nonlocal looked_up
+            looked_up += 1
+            return await real_get(session_id, touch=touch)
+
+        sessions.get = counting_get
+        answer = await http.post(
+            "/api/cases",
+            json={
+                "orderId": "ord_1001",
+                "category": "damaged_item",
+                "subject": "Broken",
+                "description": "In pieces",
+            },
+            headers={**CSRF, "Idempotency-Key": "k-1"},
+        )
+
+    assert answer.status_code == 503  # support_svc is not running here: the call itself fails
+    assert looked_up == 1
+
+
 async def test_wrong_password_and_unknown_email_get_the_same_answer() -> None:
     async with running(settings()) as app, client(app) as http:
         wrong = await sign_in(http, "ana", password="not-the-password")
