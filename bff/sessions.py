@@ -25,6 +25,9 @@ import orjson
 from cachetools import TTLCache
 
 from bff.store import Clock, KeyValueStore
+from kit.logs import get_logger
+
+log = get_logger("bff.sessions")
 
 COOKIE_NAME = "__Host-acme_session"
 SIGN_OUTS = "sessions:ended:v1"  # store channel (after the key prefix): the store key of each ended session
@@ -79,6 +82,10 @@ class SessionManager:
         self._hearing = live
         if self._near is not None:
             self._near.clear()
+            if live:
+                log.info("hearing sign-outs: sessions are kept in memory")
+            else:
+                log.warning("sign-outs not heard: every request reads its session from the store")
 
     def _signed_out(self, key: bytes) -> None:
         self._heard += 1

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 import pytest
 from fastapi import FastAPI
 from pydantic import ValidationError
+from structlog.testing import capture_logs
 
 from bff.__main__ import server_options
 from bff.sessions import COOKIE_NAME, SessionManager
@@ -193,25 +194,32 @@ async def test_what_was_kept_goes_when_the_channel_is_lost(private_redis: Privat
     store = RedisStore(f"redis://127.0.0.1:{private_redis.port}/0", timeout_s=0.2, cooldown_s=0.05)
     here = _near(store, "t:", FakeClock())
     try:
-        async with hearing(here):
-            session = await here.create("cus_1001")
-            private_redis.stop()  # its sessions are gone with it (it keeps nothing on disk)
+        with capture_logs() as logs:
+            async with hearing(here):
+                session = await here.create("cus_1001")
+                private_redis.stop()  # its sessions are gone with it (it keeps nothing on disk)
 
-            async def deaf() -> bool:
-                return not here.hears_sign_outs
+                async def deaf() -> bool:
+                    return not here.hears_sign_outs
 
-            await _eventually(deaf)
-            private_redis.start()
+                await _eventually(deaf)
+                private_redis.start()
 
-            async def hears_again() -> bool:
-                return here.hears_sign_outs
+                async def hears_again() -> bool:
+                    return here.hears_sign_outs
 
-            await _eventually(hears_again)
-            after = await here.get(session.id)  # not from memory: Redis, which no longer has it
+                await _eventually(hears_again)
+                after = await here.get(session.id)  # not from memory: Redis, which no longer has it
     finally:
         await store.close()
 
     assert after is None
+    told = [(e["log_level"], e["event"]) for e in logs if "sign-outs" in e["event"]]
+    assert told[:3] == [
+        ("info", "hearing sign-outs: sessions are kept in memory"),
+        ("warning", "sign-outs not heard: every request reads its session from the store"),
+        ("info", "hearing sign-outs: sessions are kept in memory"),
+    ]
 
 
 async def test_a_read_that_overlapped_a_sign_out_is_not_kept(redis_store: RedisStore, prefix: str) -> None:
