@@ -59,3 +59,18 @@ def test_the_mix_is_judged_only_at_the_targets_load() -> None:
     lighter = evaluate({"scenarios": [_mix(400.0, 5000)]}, smoke=False)  # e.g. --quick --rate 400
     assert {t["ok"] for t in lighter} == {None}
     assert lighter[0]["name"] == "mix at 400 req/s over 5,000 connections, not judged: errors"
+
+
+def test_what_the_mix_answers_is_also_given_in_units_of_the_passthrough() -> None:
+    passthrough = {"name": "ceiling.passthrough.closed", "all": {"throughput_rps": 2000.0}}
+    targets = evaluate({"scenarios": [_mix(400.0, 5000), passthrough]}, smoke=False)
+
+    yardstick = [t for t in targets if "passthrough" in t["name"]]
+    assert yardstick == [
+        {
+            "name": "mix: answered req/s / passthrough req/s (closed loop), to compare runs",
+            "value": 0.2,
+            "target": "(information)",
+            "ok": None,
+        }
+    ]
