@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Request
 from fastapi.security import APIKeyCookie
@@ -66,33 +66,20 @@ class _SignedIn(APIKeyCookie):
         return account
 
 
+def _gate(allowed: Callable[[Role], bool], reason: str, detail: str) -> Any:
+    return Depends(_SignedIn(allowed, ProblemError(status=403, reason=reason, detail=detail)))
+
+
 CurrentUser = Annotated[Account, Depends(_SignedIn())]
 StaffUser = Annotated[
-    Account,
-    Depends(
-        _SignedIn(
-            lambda role: role.is_staff,
-            ProblemError(status=403, reason="STAFF_ONLY", detail="Only the support team can do that."),
-        )
-    ),
+    Account, _gate(lambda role: role.is_staff, "STAFF_ONLY", "Only the support team can do that.")
 ]
 CustomerUser = Annotated[
     Account,
-    Depends(
-        _SignedIn(
-            lambda role: role == Role.CUSTOMER,
-            ProblemError(status=403, reason="CUSTOMERS_ONLY", detail="This is only available to customers."),
-        )
-    ),
+    _gate(lambda role: role == Role.CUSTOMER, "CUSTOMERS_ONLY", "This is only available to customers."),
 ]
 LeadUser = Annotated[
-    Account,
-    Depends(
-        _SignedIn(
-            lambda role: role == Role.LEAD,
-            ProblemError(status=403, reason="LEAD_ONLY", detail="Only team leads can see this."),
-        )
-    ),
+    Account, _gate(lambda role: role == Role.LEAD, "LEAD_ONLY", "Only team leads can see this.")
 ]
 
 _CASE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
