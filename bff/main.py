@@ -43,6 +43,7 @@ from bff.static import add_frontend_routes
 from bff.store import KeyValueStore, MemoryStore, RedisStore, StoreUnavailableError
 from kit.identity import Identity, Role
 from kit.logs import get_logger
+from kit.loop_lag import watch_loop_lag
 
 log = get_logger("bff")
 
@@ -151,10 +152,11 @@ def create_app(
             name="case-changes",
         )
         sign_outs = asyncio.create_task(sessions.follow_sign_outs(), name="sign-outs")
+        lag = asyncio.create_task(watch_loop_lag(), name="loop-lag")
         try:
             yield
         finally:
-            for task in (following, sign_outs):
+            for task in (following, sign_outs, lag):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -1,4 +1,5 @@
-"""How every gRPC service process runs: logs, tracing, uvloop, a frozen heap, graceful stop.
+"""How every gRPC service process runs: logs, tracing, uvloop, a frozen heap, its event loop's lag
+measured (kit.loop_lag), graceful stop.
 
 Each `__main__` builds its settings and its server, then hands them to `run_service`, so that
 all processes behave alike in production (see the README's production layout).
@@ -6,6 +7,8 @@ all processes behave alike in production (see the README's production layout).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from collections.abc import Awaitable, Callable
 
@@ -13,6 +16,7 @@ import uvloop
 
 from kit import logs, tracing
 from kit.grpc_server import GrpcServer, run_until_signalled
+from kit.loop_lag import watch_loop_lag
 
 Hook = Callable[[], Awaitable[None]] | None
 
@@ -41,9 +45,13 @@ def run_service(
             gc.collect()
             gc.freeze()
 
+        lag = asyncio.create_task(watch_loop_lag(), name="loop-lag")
         try:
             await run_until_signalled(server, started, shutdown)
         finally:
+            lag.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await lag
             tracing.shutdown()
 
     uvloop.run(serve())  # log lines still batched are written at exit (kit.logs)

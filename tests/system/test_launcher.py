@@ -256,6 +256,10 @@ def test_every_grpc_process_serves_metrics(system: dict[str, object]) -> None:
             status="OK",
         )
         assert health, process
+        # Each measures how late its event loop runs what is due (kit.loop_lag), four times a second.
+        lag = metric_lines(ports[process + "_metrics"], "asyncio_event_loop_lag_seconds_count")
+        assert lag, process
+        assert value_of(lag[0]) >= 1, process
 
     refund = ports["refund_metrics"]
     assert metric_lines(refund, "refund_outbox_backlog")
