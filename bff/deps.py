@@ -39,7 +39,7 @@ class _SignedIn(APIKeyCookie):
     """The signed-in user, from the session cookie (the same "session" security scheme), refused
     unless `allowed(role)`. It reads the app state and the cookie from the request itself: FastAPI
     solves every dependency of a dependency again on each request, even one whose value it has
-    (a few microseconds each, on every request)."""
+    (~20 us each, measured in process)."""
 
     def __init__(
         self, allowed: Callable[[Role], bool] | None = None, refusal: ProblemError | None = None

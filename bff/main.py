@@ -114,7 +114,7 @@ def create_app(
             store,
             prefix=prefix,
             ttl_s=settings.order_cache_ttl_s,
-            near_ttl_s=min(settings.order_cache_near_ttl_s, settings.order_cache_ttl_s),
+            near_ttl_s=settings.order_cache_near_ttl_s,  # OrderLookup keeps none past its entry's TTL
         )
         sessions = SessionManager(
             store,

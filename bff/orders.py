@@ -6,8 +6,7 @@ optimisation: when the store is down, lookups go straight to the shop. In front 
 process keeps what it looked up in memory until the shared entry ends (at most `near_ttl_s`): a
 Redis round trip and parsing cost more CPU than the rest of a page's order lookup. Each entry carries
 when it was asked of the shop, so that no copy, shared or in memory, is shown more than `ttl_s` after
-that. The objects handed out are shared between requests: read them, never change
-them.
+that. The objects handed out are shared between requests: read them, never change them.
 """
 
 from __future__ import annotations

@@ -92,17 +92,18 @@ class SessionManager:
         if self._near is not None:
             self._near.pop(key.decode(), None)
 
-    def _keep(self, session: Session, heard_before: int) -> None:
+    def _keep(self, key: str, session: Session, heard_before: int) -> None:
         """Keeps a copy, unless a sign-out was heard while it was being read or written (its
         answer and the sign-out travel on two connections: the sign-out may come in first)."""
         if self._near is not None and self._hearing and self._heard == heard_before:
-            self._near[self._key(session.id)] = session
+            self._near[key] = session
 
     @property
     def absolute_s(self) -> float:
         return self._absolute_s
 
     def _key(self, session_id: str) -> str:
+        """The session's store key (and key in memory): a hash, worked out once per request."""
         return f"{self._prefix}session:v1:{hashlib.sha256(session_id.encode()).hexdigest()}"
 
     def _body(self, session: Session) -> tuple[bytes, float]:
@@ -110,23 +111,23 @@ class SessionManager:
         return orjson.dumps({"u": session.user_id, "c": session.created_at, "s": session.last_seen_at}), ttl
 
     async def _save(self, session: Session) -> None:
-        heard = self._heard
-        await self._store.set(self._key(session.id), *self._body(session))
-        self._keep(session, heard)
+        key, heard = self._key(session.id), self._heard
+        await self._store.set(key, *self._body(session))
+        self._keep(key, session, heard)
 
-    async def _touch(self, session: Session) -> bool:
+    async def _touch(self, key: str, session: Session) -> bool:
         """Refreshes the idle timer where the session still exists; False when it has ended."""
         heard = self._heard
-        if not await self._store.replace(self._key(session.id), *self._body(session)):
+        if not await self._store.replace(key, *self._body(session)):
             return False
-        self._keep(session, heard)
+        self._keep(key, session, heard)
         return True
 
     async def create(self, user_id: str, replaces: str | None = None) -> Session:
         """A new session; the one the browser had before (if any) ends, so an id planted before
         sign-in is worthless after it."""
         if replaces:
-            await self._drop(replaces)
+            await self._drop(self._key(replaces))
         now = self._clock()
         session = Session(id=secrets.token_urlsafe(32), user_id=user_id, created_at=now, last_seen_at=now)
         await self._save(session)
@@ -138,19 +139,20 @@ class SessionManager:
         if not session_id or len(session_id) > 128:
             return None
         now = self._clock()
+        key = self._key(session_id)
         near = self._near if self._hearing else None
-        session = near.get(self._key(session_id)) if near is not None else None
+        session = near.get(key) if near is not None else None
         if session is None or self._expired(session, now):
-            session = await self._read(session_id)
+            session = await self._read(session_id, key)
             if session is None:
                 return None
             if self._expired(session, now):
-                await self._drop(session_id)
+                await self._drop(key)
                 return None
         if touch and self._touch_due(session, now):
             session = Session(session.id, session.user_id, session.created_at, now)
-            if not await self._touch(session):
-                self._forget(session_id)
+            if not await self._touch(key, session):
+                self._forget(key)
                 return None
         return session
 
@@ -160,27 +162,26 @@ class SessionManager:
     def _expired(self, session: Session, now: float) -> bool:
         return now - session.last_seen_at >= self._idle_s or now - session.created_at >= self._absolute_s
 
-    async def _read(self, session_id: str) -> Session | None:
+    async def _read(self, session_id: str, key: str) -> Session | None:
         heard = self._heard
-        raw = await self._store.get(self._key(session_id))
+        raw = await self._store.get(key)
         if raw is None:
             return None
         data = orjson.loads(raw)
         session = Session(id=session_id, user_id=data["u"], created_at=data["c"], last_seen_at=data["s"])
-        self._keep(session, heard)
+        self._keep(key, session, heard)
         return session
 
-    def _forget(self, session_id: str) -> None:
+    def _forget(self, key: str) -> None:
         if self._near is not None:
-            self._near.pop(self._key(session_id), None)
+            self._near.pop(key, None)
 
-    async def _drop(self, session_id: str) -> None:
+    async def _drop(self, key: str) -> None:
         """Ends the session everywhere: in the store, here, and (told) in every other process."""
-        self._forget(session_id)
-        key = self._key(session_id)
+        self._forget(key)
         await self._store.delete(key)
         await self._store.publish(self._prefix + SIGN_OUTS, key.encode())
 
     async def destroy(self, session_id: str) -> None:
         if session_id:
-            await self._drop(session_id)
+            await self._drop(self._key(session_id))
