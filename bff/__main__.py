@@ -12,6 +12,7 @@ from prometheus_client import start_http_server
 
 from bff.config import Settings
 from bff.main import create_app
+from bff.one_write import OneWriteHttpToolsProtocol
 from kit import tracing
 from kit.logs import configure
 
@@ -30,7 +31,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "loop": "uvloop",
-        "http": "httptools",
+        "http": OneWriteHttpToolsProtocol,  # httptools, each response in one write (bff.one_write)
         # Well above uvicorn's 5 s default: browsers polling every few seconds keep their connection.
         "timeout_keep_alive": 75,
         "backlog": 4096,
