@@ -34,11 +34,13 @@ from acme.support.v1 import case_service_pb2  # noqa: F401
 from fastapi import FastAPI
 from google.protobuf import descriptor_pool, message_factory
 
+from bff.one_write import OneWriteHttpToolsProtocol
+
 ORIGINAL_GC_THRESHOLD = gc.get_threshold()
 
 
 def serve_http(app: FastAPI, port: int) -> None:
-    """uvicorn exactly as bff/__main__.py runs it."""
+    """uvicorn exactly as bff/__main__.py runs it (its protocol too: each response in one write)."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
@@ -47,7 +49,7 @@ def serve_http(app: FastAPI, port: int) -> None:
         host="127.0.0.1",
         port=port,
         loop="uvloop",
-        http="httptools",
+        http=OneWriteHttpToolsProtocol,
         timeout_keep_alive=75,
         backlog=4096,
         access_log=False,
