@@ -1,10 +1,11 @@
-"""Request dependencies as Annotated aliases: the app state, the signed-in user, role gates."""
+"""Request dependencies as Annotated aliases: the app state, the signed-in caller, role gates."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Request
@@ -32,14 +33,25 @@ SessionCookie = Annotated[str | None, Depends(_session_cookie)]
 NOT_SIGNED_IN = ProblemError(status=401, reason="NOT_SIGNED_IN", detail="Please sign in to continue.")
 
 
-_ACCOUNT = "acme.account"  # request scope key: the signed-in account, once found
+_CALLER = "acme.caller"  # request scope key: the signed-in caller, once found
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The signed-in user and what serves their request: the app state and their session id (the
+    cookie). One dependency instead of three: FastAPI solves each dependency of a route on every
+    request, ~8 us each (measured in process: a kept case page went from 179 to 145 us without its
+    four)."""
+
+    user: Account
+    state: AppState
+    session_id: str
 
 
 class _SignedIn(APIKeyCookie):
-    """The signed-in user, from the session cookie (the same "session" security scheme), refused
-    unless `allowed(role)`. It reads the app state and the cookie from the request itself: FastAPI
-    solves every dependency of a dependency again on each request, even one whose value it has
-    (~20 us each, measured in process)."""
+    """The caller, from the session cookie (the same "session" security scheme), refused unless
+    `allowed(role)`. It reads the app state and the cookie from the request itself: FastAPI solves
+    every dependency of a dependency again on each request, even one whose value it has."""
 
     def __init__(
         self, allowed: Callable[[Role], bool] | None = None, refusal: ProblemError | None = None
@@ -48,38 +60,38 @@ class _SignedIn(APIKeyCookie):
         self._allowed = allowed
         self._refusal = refusal
 
-    async def __call__(self, request: Request) -> Account:  # type: ignore[override]
+    async def __call__(self, request: Request) -> Caller:  # type: ignore[override]
         # Once per request, whichever gates it passes (a route's own and its dependencies').
-        account: Account | None = request.scope.get(_ACCOUNT)
-        if account is None:
+        caller: Caller | None = request.scope.get(_CALLER)
+        if caller is None:
             state: AppState = request.app.state.bff
             cookie = request.cookies.get(COOKIE_NAME)
             # StoreUnavailableError propagates: it becomes a 503 (fail closed), never a 401 that
             # would sign the user out while the session store is only briefly away.
             session = await state.sessions.get(cookie) if cookie else None
             account = state.directory.by_id(session.user_id) if session else None
-            if account is None:
+            if account is None or cookie is None:
                 raise NOT_SIGNED_IN
-            request.scope[_ACCOUNT] = account
-        if self._allowed is not None and not self._allowed(account.role):
+            caller = request.scope[_CALLER] = Caller(account, state, cookie)
+        if self._allowed is not None and not self._allowed(caller.user.role):
             raise self._refusal or NOT_SIGNED_IN
-        return account
+        return caller
 
 
 def _gate(allowed: Callable[[Role], bool], reason: str, detail: str) -> Any:
     return Depends(_SignedIn(allowed, ProblemError(status=403, reason=reason, detail=detail)))
 
 
-CurrentUser = Annotated[Account, Depends(_SignedIn())]
-StaffUser = Annotated[
-    Account, _gate(lambda role: role.is_staff, "STAFF_ONLY", "Only the support team can do that.")
+SignedIn = Annotated[Caller, Depends(_SignedIn())]
+StaffCaller = Annotated[
+    Caller, _gate(lambda role: role.is_staff, "STAFF_ONLY", "Only the support team can do that.")
 ]
-CustomerUser = Annotated[
-    Account,
+CustomerCaller = Annotated[
+    Caller,
     _gate(lambda role: role == Role.CUSTOMER, "CUSTOMERS_ONLY", "This is only available to customers."),
 ]
-LeadUser = Annotated[
-    Account, _gate(lambda role: role == Role.LEAD, "LEAD_ONLY", "Only team leads can see this.")
+LeadCaller = Annotated[
+    Caller, _gate(lambda role: role == Role.LEAD, "LEAD_ONLY", "Only team leads can see this.")
 ]
 
 _CASE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -117,7 +129,7 @@ _IDEMPOTENCY_NS = uuid.UUID("6f1c8a52-3e0b-4a4e-9d1f-2b8f0c7d5a11")
 
 
 async def _create_request_id(
-    user: CurrentUser,
+    caller: SignedIn,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -130,7 +142,7 @@ async def _create_request_id(
     """One request_id per create: derived from the client's Idempotency-Key (scoped to the user, so
     two users' keys never collide), else new. Retries inside the BFF reuse it."""
     if idempotency_key:
-        return str(uuid.uuid5(_IDEMPOTENCY_NS, f"{user.id}\x00{idempotency_key}"))
+        return str(uuid.uuid5(_IDEMPOTENCY_NS, f"{caller.user.id}\x00{idempotency_key}"))
     return str(uuid.uuid4())
 
 

@@ -10,7 +10,7 @@ from starlette.responses import Response, StreamingResponse
 
 from bff import schemas
 from bff.case_pages import CaseData
-from bff.deps import CaseId, CreateRequestId, CurrentUser, CustomerUser, SessionCookie, StaffUser, State
+from bff.deps import CaseId, CreateRequestId, CustomerCaller, SignedIn, StaffCaller
 from bff.live import EVENT_SCHEMA, CaseEvents
 from bff.orders import ShopOrder, order_if_reachable
 from bff.problems import ProblemError
@@ -34,8 +34,9 @@ CASE_CHANGES = (*WRITE_ERRORS, 404, 409, 412)
     responses=problems(*WRITE_ERRORS, 409),
 )
 async def create_case(
-    body: schemas.CreateCaseRequest, user: CustomerUser, state: State, request_id: CreateRequestId
+    body: schemas.CreateCaseRequest, caller: CustomerCaller, request_id: CreateRequestId
 ) -> schemas.CaseResponse:
+    user, state = caller.user, caller.state
     case = await state.support.create_case(user.identity, body, request_id)
     return schemas.CaseResponse(case=case)
 
@@ -46,11 +47,10 @@ async def create_case(
     response_model=schemas.CaseListResponse,
     responses=problems(*READ_ERRORS, 400, 403),
 )
-async def list_cases(
-    query: Annotated[schemas.CaseQuery, Query()], user: CurrentUser, state: State, cookie: SessionCookie
-) -> Response:
+async def list_cases(query: Annotated[schemas.CaseQuery, Query()], caller: SignedIn) -> Response:
     """A page of cases: customers see their own; staff filter, search and sort the queue. A staff
     list may be up to a second old, never older than the caller's own last change."""
+    user, state, cookie = caller.user, caller.state, caller.session_id
     # A customer's own list is kept until one of their cases changes (bff.customer_lists).
     if user.role == Role.CUSTOMER:
         if query.assignee or query.breached:
@@ -93,7 +93,7 @@ def _case_list(cases: list[schemas.Case], next_token: str | None) -> bytes:
     response_model=schemas.CasePage,
     responses=problems(*READ_ERRORS, 404),
 )
-async def get_case(case_id: CaseId, user: CurrentUser, state: State, cookie: SessionCookie) -> Response:
+async def get_case(case_id: CaseId, caller: SignedIn) -> Response:
     """The case screen in one response: case, conversation, timeline, order and refunds. Never older
     than the caller's own last change; others' changes show within a moment (a payout's progress as
     soon as it reaches the case's timeline)."""
@@ -101,6 +101,7 @@ async def get_case(case_id: CaseId, user: CurrentUser, state: State, cookie: Ses
     # refunds if it has any (bff.case_pages.KeptCasePages.has_refunds); their case number and product
     # titles come from those, with no call of their own. The order is never kept with the page: it
     # comes from the order cache on every read.
+    user, state, cookie = caller.user, caller.state, caller.session_id
     staff = user.role.is_staff
     pages = state.case_pages
     data = pages.get(case_id, staff=staff, viewer_id=user.id, browser=cookie)
@@ -146,9 +147,7 @@ async def _read_case(state: AppState, who: Identity, case_id: str) -> tuple[Case
 )
 async def case_events(
     case_id: CaseId,
-    user: CurrentUser,
-    state: State,
-    cookie: SessionCookie,
+    caller: SignedIn,
     last_event_id: Annotated[
         str | None,
         Header(alias="Last-Event-ID", max_length=200, description="Sent by EventSource when it reconnects."),
@@ -163,10 +162,11 @@ async def case_events(
     ] = None,
 ) -> StreamingResponse:
     """Live updates of one case for its page (support_svc's WatchCase, one stream per open page)."""
+    user, state, cookie = caller.user, caller.state, caller.session_id
 
     async def still_signed_in() -> bool:
         # Only looks: an open page must not keep its session alive.
-        session = await state.sessions.get(cookie, touch=False) if cookie else None
+        session = await state.sessions.get(cookie, touch=False)
         return session is not None and session.user_id == user.id
 
     events = CaseEvents(
@@ -186,10 +186,10 @@ async def case_events(
 async def add_message(
     case_id: CaseId,
     body: schemas.AddMessageRequest,
-    user: CurrentUser,
-    state: State,
+    caller: SignedIn,
     request_id: CreateRequestId,
 ) -> schemas.MessageResponse:
+    user, state = caller.user, caller.state
     if body.internal and not user.role.is_staff:
         raise ProblemError(
             status=403, reason="STAFF_ONLY", detail="Only the support team can add internal notes."
@@ -205,8 +205,9 @@ async def add_message(
     responses=problems(*CASE_CHANGES),
 )
 async def assign_case(
-    case_id: CaseId, body: schemas.AssignRequest, user: StaffUser, state: State
+    case_id: CaseId, body: schemas.AssignRequest, caller: StaffCaller
 ) -> schemas.CaseResponse:
+    user, state = caller.user, caller.state
     if body.assignee_id is not None:
         assignee = state.directory.by_id(body.assignee_id)
         if assignee is None or not assignee.role.is_staff:
@@ -228,8 +229,9 @@ async def assign_case(
     responses=problems(*CASE_CHANGES),
 )
 async def update_case(
-    case_id: CaseId, body: schemas.UpdateCaseRequest, user: StaffUser, state: State
+    case_id: CaseId, body: schemas.UpdateCaseRequest, caller: StaffCaller
 ) -> schemas.CaseResponse:
+    user, state = caller.user, caller.state
     if body.priority is None and body.category is None:
         raise ProblemError(
             status=400,
@@ -247,8 +249,9 @@ async def update_case(
     responses=problems(*CASE_CHANGES),
 )
 async def change_status(
-    case_id: CaseId, body: schemas.StatusRequest, user: CurrentUser, state: State
+    case_id: CaseId, body: schemas.StatusRequest, caller: SignedIn
 ) -> schemas.CaseResponse:
+    user, state = caller.user, caller.state
     if not user.role.is_staff and body.action not in CUSTOMER_ACTIONS:
         raise NOT_FOR_CUSTOMERS
     case = await state.support.change_status(user.identity, case_id, body.action, body.etag)

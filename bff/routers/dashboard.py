@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from bff import schemas
-from bff.deps import LeadUser, State
+from bff.deps import LeadCaller
 from bff.problems import ProblemError
 from bff.routers.common import READ_ERRORS, problems
 from bff.tasks import both
@@ -25,10 +25,11 @@ DEFAULT_PERIOD = timedelta(days=30)
     responses=problems(*READ_ERRORS, 400, 403),
 )
 async def get_dashboard(
-    query: Annotated[schemas.DashboardQuery, Query()], user: LeadUser, state: State
+    query: Annotated[schemas.DashboardQuery, Query()], caller: LeadCaller
 ) -> schemas.Dashboard:
     """`from` (inclusive) and `to` (exclusive) are ISO times (UTC when they carry no offset); without
     them, the last 30 days."""
+    user, state = caller.user, caller.state
     end = query.to or datetime.now(UTC)
     start = query.from_ or end - DEFAULT_PERIOD
     if start >= end:

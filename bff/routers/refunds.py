@@ -14,13 +14,11 @@ from bff.accounts import Account
 from bff.deps import (
     CaseId,
     CreateRequestId,
-    CurrentUser,
-    CustomerUser,
+    CustomerCaller,
     OrderId,
     RefundId,
-    SessionCookie,
-    StaffUser,
-    State,
+    SignedIn,
+    StaffCaller,
 )
 from bff.problems import ProblemError
 from bff.records import RefundRecord
@@ -39,9 +37,9 @@ DECISION_ERRORS = (*WRITE_ERRORS, 404, 409, 412)
     response_model=schemas.RefundQuote,
     responses=problems(*READ_ERRORS, 404),
 )
-async def quote_refund(order_id: OrderId, user: CurrentUser, state: State) -> schemas.RefundQuote:
+async def quote_refund(order_id: OrderId, caller: SignedIn) -> schemas.RefundQuote:
     """What each line of the order can still refund (customers: their own orders only)."""
-    return await state.refunds.quote(user.identity, order_id)
+    return await caller.state.refunds.quote(caller.user.identity, order_id)
 
 
 @router.post(
@@ -54,12 +52,12 @@ async def quote_refund(order_id: OrderId, user: CurrentUser, state: State) -> sc
 async def create_refund(
     case_id: CaseId,
     body: schemas.CreateRefundRequest,
-    user: CurrentUser,
-    state: State,
+    caller: SignedIn,
     request_id: CreateRequestId,
 ) -> schemas.RefundResponse:
     """Asks for a refund of some of the case's order lines. The order is the case's, as support_svc
     says (reading the case also checks that it is this customer's): never one sent by the browser."""
+    user, state = caller.user, caller.state
     wait = await state.limiter.hit(state.refund_creates, user.id)
     if wait:
         raise ProblemError(
@@ -88,12 +86,11 @@ class _RefundPage:
     response_model=schemas.RefundListResponse,
     responses=problems(*READ_ERRORS, 400),
 )
-async def list_refunds(
-    query: Annotated[schemas.RefundQuery, Query()], user: CurrentUser, state: State, cookie: SessionCookie
-) -> Response:
+async def list_refunds(query: Annotated[schemas.RefundQuery, Query()], caller: SignedIn) -> Response:
     """Customers: their own refunds. Agents and leads: all of them (with status=pending_approval, the
     approvals queue); a staff list may be up to a second old, never older than the caller's own last
     change."""
+    user, state, cookie = caller.user, caller.state, caller.session_id
 
     if user.role == Role.CUSTOMER:
         return Response(await _own_refunds(state, user, query, cookie), media_type="application/json")
@@ -146,7 +143,8 @@ async def _own_refunds(
     response_model=schemas.RefundResponse,
     responses=problems(*READ_ERRORS, 404),
 )
-async def get_refund(refund_id: RefundId, user: CurrentUser, state: State) -> schemas.RefundResponse:
+async def get_refund(refund_id: RefundId, caller: SignedIn) -> schemas.RefundResponse:
+    user, state = caller.user, caller.state
     record = await state.refunds.get(user.identity, refund_id)
     return schemas.RefundResponse(refund=await state.refund_views.one(user, record))
 
@@ -158,9 +156,10 @@ async def get_refund(refund_id: RefundId, user: CurrentUser, state: State) -> sc
     responses=problems(*DECISION_ERRORS),
 )
 async def cancel_refund(
-    refund_id: RefundId, body: schemas.CancelRefundRequest, user: CustomerUser, state: State
+    refund_id: RefundId, body: schemas.CancelRefundRequest, caller: CustomerCaller
 ) -> schemas.RefundResponse:
     """The customer withdraws its own request while it waits for approval."""
+    user, state = caller.user, caller.state
     record = await state.refunds.cancel(user.identity, refund_id, body.etag)
     return schemas.RefundResponse(refund=await state.refund_views.one(user, record))
 
@@ -172,10 +171,11 @@ async def cancel_refund(
     responses=problems(*DECISION_ERRORS),
 )
 async def approve_refund(
-    refund_id: RefundId, body: schemas.ApproveRefundRequest, user: StaffUser, state: State
+    refund_id: RefundId, body: schemas.ApproveRefundRequest, caller: StaffCaller
 ) -> schemas.RefundResponse:
     """403 above the agent's limit (LEAD_APPROVAL_REQUIRED) and for one's own request
     (SELF_APPROVAL_FORBIDDEN)."""
+    user, state = caller.user, caller.state
     record = await state.refunds.approve(user.identity, refund_id, body)
     return schemas.RefundResponse(refund=await state.refund_views.one(user, record))
 
@@ -187,9 +187,10 @@ async def approve_refund(
     responses=problems(*DECISION_ERRORS),
 )
 async def reject_refund(
-    refund_id: RefundId, body: schemas.RejectRefundRequest, user: StaffUser, state: State
+    refund_id: RefundId, body: schemas.RejectRefundRequest, caller: StaffCaller
 ) -> schemas.RefundResponse:
     """The reason is required, and shown to the customer."""
+    user, state = caller.user, caller.state
     record = await state.refunds.reject(user.identity, refund_id, body)
     return schemas.RefundResponse(refund=await state.refund_views.one(user, record))
 
@@ -201,8 +202,9 @@ async def reject_refund(
     responses=problems(*DECISION_ERRORS),
 )
 async def retry_refund(
-    refund_id: RefundId, body: schemas.RetryRefundRequest, user: StaffUser, state: State
+    refund_id: RefundId, body: schemas.RetryRefundRequest, caller: StaffCaller
 ) -> schemas.RefundResponse:
     """Pays a failed refund out again, optionally as store credit."""
+    user, state = caller.user, caller.state
     record = await state.refunds.retry(user.identity, refund_id, body)
     return schemas.RefundResponse(refund=await state.refund_views.one(user, record))

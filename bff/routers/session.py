@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from bff.accounts import Account
-from bff.deps import CurrentUser, SessionCookie, State
+from bff.deps import SessionCookie, SignedIn, State
 from bff.problems import ProblemError
 from bff.routers.common import READ_ERRORS, WRITE_ERRORS, problems
 from bff.schemas import SessionResponse, SignInRequest, User
@@ -63,8 +63,8 @@ async def sign_in(
 
 
 @router.get("", operation_id="getSession", response_model=SessionResponse, responses=problems(*READ_ERRORS))
-async def get_session(user: CurrentUser) -> SessionResponse:
-    return SessionResponse(user=user_of(user))
+async def get_session(caller: SignedIn) -> SessionResponse:
+    return SessionResponse(user=user_of(caller.user))
 
 
 @router.delete(
