@@ -69,10 +69,17 @@ class RefundViews:
         """`case` and `order`: what the caller has already read (the case page has both), so that
         they are not asked for again. Other cases' numbers take one BatchGetCases for all of them (none
         for those this process knows already), other orders one (cached) lookup per distinct order, all
-        at the same time."""
-        numbers, orders = await asyncio.gather(
-            self._case_numbers(viewer, refunds, case), self._orders_of(viewer, refunds, order)
-        )
+        at the same time; when nothing is missing (a case page), nothing is awaited at all."""
+        numbers = {case.id: case.number} if case is not None else {}
+        orders = {order.order.id: order} if order is not None else {}
+        missing_numbers = {r.case_id for r in refunds} - numbers.keys()
+        missing_orders = {r.order_id for r in refunds} - orders.keys()
+        if missing_numbers or missing_orders:
+            found_numbers, found_orders = await asyncio.gather(
+                self._case_numbers(viewer, missing_numbers), self._orders_of(viewer, missing_orders)
+            )
+            numbers |= found_numbers
+            orders |= found_orders
         return [
             self.view(viewer, r, case_number=numbers.get(r.case_id), order=orders.get(r.order_id))
             for r in refunds
@@ -83,26 +90,17 @@ class RefundViews:
     ) -> schemas.Refund:
         return (await self.render(viewer, [refund], case=case))[0]
 
-    async def _case_numbers(
-        self, viewer: Account, refunds: Sequence[RefundRecord], case: schemas.Case | None
-    ) -> dict[str, str]:
-        known = {case.id: case.number} if case is not None else {}
-        missing = {r.case_id for r in refunds} - known.keys()
-        if missing:
-            known |= await self._support.case_numbers(viewer.identity, missing)
-        return known
+    async def _case_numbers(self, viewer: Account, case_ids: set[str]) -> dict[str, str]:
+        if not case_ids:
+            return {}
+        return await self._support.case_numbers(viewer.identity, case_ids)
 
-    async def _orders_of(
-        self, viewer: Account, refunds: Sequence[RefundRecord], order: ShopOrder | None
-    ) -> dict[str, ShopOrder]:
-        known = {order.order.id: order} if order is not None else {}
-        missing = {r.order_id for r in refunds} - known.keys()
-
+    async def _orders_of(self, viewer: Account, order_ids: set[str]) -> dict[str, ShopOrder]:
         # The shop being away must not hide refunds: no titles then.
         found = await asyncio.gather(
-            *(order_if_reachable(self._orders, viewer.identity, i) for i in sorted(missing))
+            *(order_if_reachable(self._orders, viewer.identity, i) for i in sorted(order_ids))
         )
-        return known | {o.order.id: o for o in found if o is not None}
+        return {o.order.id: o for o in found if o is not None}
 
     def view(
         self, viewer: Account, refund: RefundRecord, *, case_number: str | None, order: ShopOrder | None
