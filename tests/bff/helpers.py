@@ -18,11 +18,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 
 from bff.accounts import UserDirectory
 from bff.config import Settings
 from bff.main import create_app
+from bff.one_write import OneWriteHttpToolsProtocol
 from bff.store import KeyValueStore, MemoryStore, RedisStore
 from launcher.system import free_port
 from tests.bff.fakes import demo_directory
@@ -207,3 +209,31 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 10
     while not await check():
         assert time.monotonic() < deadline, f"still not true after {timeout_s} s"
         await asyncio.sleep(0.05)
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """The app (its lifespan already running) on a real loopback port under uvicorn, for what httpx's
+    ASGI transport cannot do: it hands out a response only once it is complete. Served with the BFF's
+    own HTTP protocol (bff.one_write), as `python -m bff` serves it."""
+    port = free_port()
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        http=OneWriteHttpToolsProtocol,
+        lifespan="off",
+        log_config=None,
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(5):
+            while not server.started:
+                assert not task.done(), "uvicorn did not start"
+                await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

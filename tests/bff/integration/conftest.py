@@ -3,7 +3,6 @@ and the BFF in front of them with real Redis."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -12,12 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from bff.config import Settings
 from kit.grpc_server import GrpcServer
-from launcher.system import free_port
 from refund_svc.config import Settings as RefundSettings
 from refund_svc.server import create_server as create_refund_server
 from shop_stub.config import Settings as ShopSettings
@@ -146,24 +143,3 @@ class People:
 async def people(app: FastAPI) -> AsyncIterator[People]:
     async with AsyncExitStack() as stack:
         yield People(app, stack)
-
-
-@asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[str]:
-    """The app (its lifespan already running) on a real loopback port under uvicorn, for what httpx's
-    ASGI transport cannot do: it hands out a response only once it is complete."""
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, lifespan="off", log_config=None, timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(5):
-            while not server.started:
-                assert not task.done(), "uvicorn did not start"
-                await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task

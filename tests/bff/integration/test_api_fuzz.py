@@ -28,8 +28,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from bff.sessions import COOKIE_NAME
-from tests.bff.helpers import CSRF, EMAILS, PASSWORD, running
-from tests.bff.integration.conftest import bff_settings, serving, start_services
+from tests.bff.helpers import CSRF, EMAILS, PASSWORD, running, serving
+from tests.bff.integration.conftest import bff_settings, start_services
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES_PER_OPERATION = 15

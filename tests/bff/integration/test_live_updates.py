@@ -14,8 +14,8 @@ import httpx
 import orjson
 from prometheus_client import REGISTRY
 
-from tests.bff.helpers import CSRF, browser_client, eventually, open_case, running, sign_in
-from tests.bff.integration.conftest import Services, bff_settings, serving
+from tests.bff.helpers import CSRF, browser_client, eventually, open_case, running, serving, sign_in
+from tests.bff.integration.conftest import Services, bff_settings
 
 
 @dataclass

@@ -7,15 +7,16 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
-import pytest
 import uvicorn
 from fastapi import FastAPI
 from starlette.responses import StreamingResponse
 from uvicorn.server import ServerState
 
+from bff.__main__ import server_options
 from bff.one_write import OneWriteHttpToolsProtocol, TurnWrites
-from launcher.system import free_port
+from tests.bff.helpers import serving, settings
 
 
 class RecordingTransport(asyncio.Transport):
@@ -123,26 +124,10 @@ async def test_what_is_pending_when_the_client_has_gone_is_dropped() -> None:
     assert transport.writes == []
 
 
-@pytest.fixture
-async def server() -> AsyncIterator[int]:
-    port = free_port()
-    config = uvicorn.Config(
-        _app(), host="127.0.0.1", port=port, http=OneWriteHttpToolsProtocol, log_config=None, lifespan="off"
-    )
-    served = uvicorn.Server(config)
-    task = asyncio.create_task(served.serve())
-    async with asyncio.timeout(5):
-        while not served.started:
-            assert not task.done(), "uvicorn did not start"
-            await asyncio.sleep(0.01)
-    yield port
-    served.should_exit = True
-    await task
-
-
-async def _exchange(port: int, request: bytes) -> bytes:
+async def _exchange(base_url: str, request: bytes) -> bytes:
     loop = asyncio.get_running_loop()
-    with socket.create_connection(("127.0.0.1", port)) as sock:
+    address = urlsplit(base_url)
+    with socket.create_connection((address.hostname, address.port)) as sock:
         sock.setblocking(False)
         await loop.sock_sendall(sock, request)
         received = b""
@@ -152,13 +137,14 @@ async def _exchange(port: int, request: bytes) -> bytes:
     return received
 
 
-async def test_a_real_server_answers_pipelined_requests_in_order_then_closes(server: int) -> None:
+async def test_a_real_server_answers_pipelined_requests_in_order_then_closes() -> None:
     request = (
         b"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
         b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"
         b"GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     )
-    received = await _exchange(server, request)
+    async with serving(_app()) as base_url:
+        received = await _exchange(base_url, request)
 
     assert received.count(b"HTTP/1.1 200 OK") == 3
     first, stream, last = (
@@ -171,7 +157,4 @@ async def test_a_real_server_answers_pipelined_requests_in_order_then_closes(ser
 
 
 def test_the_bff_is_served_with_it() -> None:
-    from bff.__main__ import server_options
-    from tests.bff.helpers import settings
-
     assert server_options(settings())["http"] is OneWriteHttpToolsProtocol
